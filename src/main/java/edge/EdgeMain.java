@@ -1,0 +1,44 @@
+package edge;
+
+import edge.eval.EvalCommand;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Serves by default; {@code eval FOLDER} instead runs the accuracy evaluation through the same pipeline and exits.
+ */
+@QuarkusMain
+public class EdgeMain implements QuarkusApplication {
+
+    private final EvalCommand eval;
+
+    public EdgeMain(EvalCommand eval) {
+        this.eval = eval;
+    }
+
+    public static void main(String... args) {
+        if (args.length > 0 && System.getProperty("quarkus.http.port") == null) {
+            // A command must not collide with a service already running on the same box.
+            System.setProperty("quarkus.http.port", "0");
+        }
+        Quarkus.run(EdgeMain.class, args);
+    }
+
+    @Override
+    public int run(String... args) throws Exception {
+        if (args.length == 0) {
+            Quarkus.waitForExit();
+            return 0;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (args[0].equals("eval")) {
+            return eval.run(rest, System.out);
+        }
+        System.out.println("unknown command '" + args[0] + "'; commands: eval FOLDER (no command: serve)");
+        return 2;
+    }
+}

@@ -1,0 +1,75 @@
+package edge.api.rest;
+
+import edge.detect.DetectOptions;
+import edge.detect.InvalidRequest;
+import jakarta.ws.rs.QueryParam;
+
+/**
+ * The query parameters shared by {@code /detect}, {@code /count} and {@code /annotate}. They are read as text and
+ * parsed here so that a typo answers 400 with a reason instead of JAX-RS' silent 404.
+ */
+public class DetectQuery {
+
+    @QueryParam("conf")
+    String conf;
+
+    @QueryParam("iou")
+    String iou;
+
+    @QueryParam("maxDet")
+    String maxDet;
+
+    /** Comma list of class names or ids. */
+    @QueryParam("classes")
+    String classes;
+
+    /** {@code coco} for the COCO results list on {@code /detect}. */
+    @QueryParam("format")
+    String format;
+
+    /** The {@code image_id} written into COCO results. */
+    @QueryParam("imageId")
+    String imageId;
+
+    DetectOptions options() {
+        return new DetectOptions(parseFloat("conf", conf), parseFloat("iou", iou), parseInt("maxDet", maxDet),
+                DetectOptions.splitClasses(classes));
+    }
+
+    boolean coco() {
+        if (format == null || format.isBlank() || format.equals("json")) {
+            return false;
+        }
+        if (format.equals("coco")) {
+            return true;
+        }
+        throw new InvalidRequest("format must be 'json' (default) or 'coco', got '" + format + "'");
+    }
+
+    long cocoImageId() {
+        Integer id = parseInt("imageId", imageId);
+        return id == null ? 0 : id;
+    }
+
+    private static Float parseFloat(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequest(name + " must be a number, got '" + value + "'");
+        }
+    }
+
+    private static Integer parseInt(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequest(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package edge.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Which model the service serves and how ONNX Runtime runs it. */
+@ConfigMapping(prefix = "edge.model")
+public interface ModelConfig {
+
+    /** The ONNX file to serve at start (env {@code EDGE_MODEL_PATH}). Without it the service starts unready. */
+    Optional<Path> path();
+
+    /** Name the model is served under; default: the {@code name} metadata of the model, else its file name. */
+    Optional<String> name();
+
+    /** ONNX Runtime intra-op threads; default: the number of available processors. */
+    OptionalInt threads();
+}

@@ -1,0 +1,109 @@
+package edge.detect;
+
+import ai.onnxruntime.OrtException;
+import edge.config.DetectConfig;
+import edge.config.ImageConfig;
+import edge.detect.DetectOptions.DetectDefaults;
+import edge.detect.DetectionResult.ImageSize;
+import edge.detect.DetectionResult.Timings;
+import edge.image.Annotator;
+import edge.image.Frame;
+import edge.image.ImageDecoder;
+import edge.image.ImageLimits;
+import edge.model.LoadedModel;
+import edge.model.ModelService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one request path: decode, letterbox, infer, decode the output. REST, gRPC, KServe and camera sources all
+ * call this; none of them touches images, tensors or NMS itself.
+ */
+@ApplicationScoped
+public class DetectionPipeline {
+
+    private final ModelService models;
+    private final ImageDecoder decoder;
+    private final DetectDefaults defaults;
+    private final int annotateJpegQuality;
+    private final MeterRegistry registry;
+
+    public DetectionPipeline(ModelService models, ImageConfig imageConfig, DetectConfig detectConfig,
+                             MeterRegistry registry) {
+        this.models = models;
+        this.decoder = new ImageDecoder(new ImageLimits(imageConfig.maxBytes().asLongValue(), imageConfig.maxPixels()));
+        this.defaults = new DetectDefaults(detectConfig.conf(), detectConfig.iou(), detectConfig.maxDet(),
+                detectConfig.maxDetLimit());
+        this.annotateJpegQuality = imageConfig.annotateJpegQuality();
+        this.registry = registry;
+    }
+
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    public DetectionResult detect(byte[] image, DetectOptions options) {
+        long start = System.nanoTime();
+        try (LoadedModel.Lease lease = models.acquire(); Frame frame = decoder.decode(image)) {
+            return detect(lease.model(), frame, options, start, System.nanoTime());
+        }
+    }
+
+    /** An annotated picture and the result it shows. */
+    public record Annotated(DetectionResult result, byte[] image, String mediaType) {
+    }
+
+    public Annotated annotate(byte[] image, DetectOptions options, Annotator.Encoding encoding) {
+        long start = System.nanoTime();
+        try (LoadedModel.Lease lease = models.acquire(); Frame frame = decoder.decode(image)) {
+            DetectionResult result = detect(lease.model(), frame, options, start, System.nanoTime());
+            List<Annotator.Mark> marks = result.detections().stream()
+                    .map(d -> new Annotator.Mark(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2(),
+                            String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence()), d.classId()))
+                    .toList();
+            return new Annotated(result, Annotator.drawAndEncode(frame, marks, encoding, annotateJpegQuality),
+                    encoding.mediaType);
+        }
+    }
+
+    private DetectionResult detect(LoadedModel model, Frame frame, DetectOptions options, long start, long decoded) {
+        ModelContract contract = model.contract();
+        DetectParams params = options.resolve(defaults, contract.classNames());
+        Preprocessor.Prepared prepared = Preprocessor.prepare(frame, contract.inputWidth(), contract.inputHeight());
+        long preprocessed = System.nanoTime();
+        LoadedModel.RawOutput output;
+        try {
+            output = model.run(prepared.chw(), 1);
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed on model " + model.info().name() + ": " + e.getMessage(), e);
+        }
+        long inferred = System.nanoTime();
+        List<Detection> detections = YoloDecoder.decode(output.image(0), output.anchors(), contract.classNames(),
+                params, prepared.letterbox());
+        long done = System.nanoTime();
+        record(model, detections, inferred - preprocessed);
+        Timings timings = new Timings(ms(decoded - start), ms(preprocessed - decoded), ms(inferred - preprocessed),
+                ms(done - inferred), ms(done - start));
+        return DetectionResult.of(model.info(), new ImageSize(frame.width(), frame.height()), detections, timings);
+    }
+
+    private void record(LoadedModel model, List<Detection> detections, long inferenceNanos) {
+        Timer.builder("edge.inference").description("ONNX Runtime inference time per image")
+                .tag("model", model.info().name()).publishPercentileHistogram()
+                .register(registry).record(inferenceNanos, TimeUnit.NANOSECONDS);
+        for (Detection d : detections) {
+            Counter.builder("edge.detections").description("Objects detected, by class")
+                    .tag("class", d.label()).register(registry).increment();
+        }
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+}

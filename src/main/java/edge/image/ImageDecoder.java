@@ -1,0 +1,93 @@
+package edge.image;
+
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * Turns encoded bytes into an upright 8-bit BGR {@link Frame}. Limits are checked on the byte count and on the
+ * header's pixel count before OpenCV allocates anything; grey, alpha and 16-bit images come out as 8-bit BGR.
+ */
+public final class ImageDecoder {
+
+    private final ImageLimits limits;
+
+    public ImageDecoder(ImageLimits limits) {
+        this.limits = limits;
+        OpenCv.ensureLoaded();
+    }
+
+    public ImageLimits limits() {
+        return limits;
+    }
+
+    public Frame decode(byte[] bytes) {
+        checkByteCount(bytes == null ? 0 : bytes.length);
+        ImageHeader header = ImageHeader.read(bytes);
+        if (header.pixels() > limits.maxPixels()) {
+            throw new ImageRejected(ImageRejected.Reason.TOO_MANY_PIXELS, String.format(
+                    "the image is %dx%d = %d pixels, over the limit of %d (edge.image.max-pixels)",
+                    header.width(), header.height(), header.pixels(), limits.maxPixels()));
+        }
+        Mat decoded;
+        try (var encoded = new ClosableMat(new MatOfByte(bytes))) {
+            // Orientation is applied below from the header we already read, the same way for every codec.
+            decoded = Imgcodecs.imdecode(encoded.mat(), Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+        }
+        if (decoded.empty()) {
+            decoded.release();
+            throw new ImageRejected(ImageRejected.Reason.UNDECODABLE,
+                    "the " + header.format().getName() + " data could not be decoded (corrupt or truncated)");
+        }
+        if (decoded.cols() != header.width() || decoded.rows() != header.height()) {
+            int width = decoded.cols();
+            int height = decoded.rows();
+            decoded.release();
+            throw new ImageRejected(ImageRejected.Reason.UNDECODABLE, String.format(
+                    "the header says %dx%d but the data decode to %dx%d", header.width(), header.height(), width, height));
+        }
+        return new Frame(upright(decoded, header.orientation()));
+    }
+
+    public void checkByteCount(long byteCount) {
+        if (byteCount > limits.maxBytes()) {
+            throw new ImageRejected(ImageRejected.Reason.TOO_MANY_BYTES, String.format(
+                    "the image is %d bytes, over the limit of %d (edge.image.max-bytes)", byteCount, limits.maxBytes()));
+        }
+    }
+
+    /** Applies an EXIF orientation (1..8) so that the returned pixels are upright; releases {@code src} if it copies. */
+    static Mat upright(Mat src, int orientation) {
+        if (orientation == ImageHeader.UPRIGHT) {
+            return src;
+        }
+        Mat dst = new Mat();
+        switch (orientation) {
+            case 2 -> Core.flip(src, dst, 1);
+            case 3 -> Core.rotate(src, dst, Core.ROTATE_180);
+            case 4 -> Core.flip(src, dst, 0);
+            case 5 -> Core.transpose(src, dst);
+            case 6 -> Core.rotate(src, dst, Core.ROTATE_90_CLOCKWISE);
+            case 7 -> {
+                Core.transpose(src, dst);
+                Core.flip(dst, dst, -1);
+            }
+            case 8 -> Core.rotate(src, dst, Core.ROTATE_90_COUNTERCLOCKWISE);
+            default -> {
+                dst.release();
+                return src;
+            }
+        }
+        src.release();
+        return dst;
+    }
+
+    /** try-with-resources for a temporary OpenCV matrix. */
+    record ClosableMat(Mat mat) implements AutoCloseable {
+        @Override
+        public void close() {
+            mat.release();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package edge.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import edge.detect.ModelContract;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An ONNX Runtime session with the contract read from it. Reference-counted: the current-model handle holds one
+ * reference, every request in flight holds another ({@link Lease}), and the native session is closed only when the
+ * last one is released, so a swap never pulls a session from under a running inference.
+ */
+public final class LoadedModel {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelContract contract;
+    private final ModelInfo info;
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    LoadedModel(OrtEnvironment env, OrtSession session, ModelContract contract, ModelInfo info) {
+        this.env = env;
+        this.session = session;
+        this.contract = contract;
+        this.info = info;
+    }
+
+    public ModelContract contract() {
+        return contract;
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** The raw output of one run: {@code batch x (4 + nc) x anchors} floats. */
+    public record RawOutput(float[] values, int batch, int anchors) {
+
+        /** The slice of one image of the batch. */
+        public FloatBuffer image(int index) {
+            int perImage = values.length / batch;
+            return FloatBuffer.wrap(values, index * perImage, perImage).slice();
+        }
+    }
+
+    /**
+     * Runs the model on {@code batch} images laid out NCHW in a direct, native-order buffer.
+     */
+    public RawOutput run(ByteBuffer nchw, int batch) throws OrtException {
+        long[] shape = {batch, 3, contract.inputHeight(), contract.inputWidth()};
+        try (OnnxTensor input = OnnxTensor.createTensor(env, nchw.asFloatBuffer(), shape);
+             OrtSession.Result result = session.run(Map.of(contract.inputName(), input))) {
+            OnnxTensor output = (OnnxTensor) result.get(0);
+            long[] outShape = output.getInfo().getShape();
+            if (outShape.length != 3 || outShape[0] != batch || outShape[1] != contract.channels()) {
+                throw new IllegalStateException("the model answered shape " + java.util.Arrays.toString(outShape)
+                        + ", expected [" + batch + ", " + contract.channels() + ", N]");
+            }
+            FloatBuffer values = output.getFloatBuffer();
+            float[] copy = new float[values.remaining()];
+            values.get(copy);
+            return new RawOutput(copy, batch, (int) outShape[2]);
+        }
+    }
+
+    /** Takes a reference for one request, unless the model has already been closed. */
+    Lease tryLease() {
+        int n;
+        do {
+            n = references.get();
+            if (n == 0) {
+                return null;
+            }
+        } while (!references.compareAndSet(n, n + 1));
+        return new Lease(this);
+    }
+
+    /** Gives up the handle's own reference: the session closes once the requests in flight are done. */
+    void retire() {
+        release();
+    }
+
+    private void release() {
+        if (references.decrementAndGet() == 0) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("closing the session of " + info.name() + " failed", e);
+            }
+        }
+    }
+
+    /** One request's hold on a model; close it when the request is done with the model. */
+    public static final class Lease implements AutoCloseable {
+        private final LoadedModel model;
+        private boolean closed;
+
+        private Lease(LoadedModel model) {
+            this.model = model;
+        }
+
+        public LoadedModel model() {
+            return model;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                model.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package edge.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import edge.detect.ModelContract;
+import edge.detect.ModelContract.TensorSpec;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens an ONNX file as a YOLO detection model: creates the session, reads the contract from its tensors and
+ * metadata, and runs one warm-up inference so that the first request does not pay for lazy initialisation.
+ */
+public final class ModelLoader {
+
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
+
+    /** Grey, as a letterbox pads: a warm-up on it exercises the same kernels as a real image. */
+    private static final float WARM_UP_PIXEL = 114f / 255f;
+
+    private final int threads;
+
+    public ModelLoader(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("edge.model.threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * @param name the name to serve it under; empty: the file name without {@code .onnx}
+     */
+    public LoadedModel load(Path path, Optional<String> name) throws ModelRejected {
+        long start = System.nanoTime();
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new ModelRejected("no readable model file at " + path.toAbsolutePath(), null);
+        }
+        String sha256 = sha256(path);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = sessionOptions()) {
+            session = env.createSession(path.toString(), options);
+        } catch (OrtException e) {
+            throw new ModelRejected("ONNX Runtime cannot load " + path.getFileName() + " as an ONNX model: "
+                    + e.getMessage(), e);
+        }
+        try {
+            Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            ModelContract contract = ModelContract.of(specs(session.getInputInfo()), specs(session.getOutputInfo()),
+                    metadata);
+            ModelInfo info = new ModelInfo(name.orElseGet(() -> stem(path)), version(session, metadata), sha256);
+            LoadedModel model = new LoadedModel(env, session, contract, info);
+            long loaded = System.nanoTime();
+            warmUp(model);
+            long warm = System.nanoTime();
+            LOG.infof("Loaded model %s version %s (sha256 %s) from %s: input %s %dx%d, %d classes, output %s, "
+                            + "batch %s, %d threads; load %d ms, warm-up %d ms",
+                    info.name(), info.version(), sha256, path, contract.inputName(), contract.inputWidth(),
+                    contract.inputHeight(), contract.numClasses(), contract.outputName(),
+                    contract.batchDynamic() ? "dynamic" : "1", threads,
+                    (loaded - start) / 1_000_000, (warm - loaded) / 1_000_000);
+            return model;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw new ModelRejected(path.getFileName() + " is not a usable YOLO detection model: " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        return options;
+    }
+
+    private static void warmUp(LoadedModel model) throws OrtException {
+        int floats = 3 * model.contract().inputWidth() * model.contract().inputHeight();
+        ByteBuffer grey = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < floats; i++) {
+            grey.putFloat(i * Float.BYTES, WARM_UP_PIXEL);
+        }
+        model.run(grey, 1);
+    }
+
+    private static List<TensorSpec> specs(Map<String, NodeInfo> nodes) {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (NodeInfo node : nodes.values()) {
+            if (node.getInfo() instanceof TensorInfo tensor) {
+                specs.add(new TensorSpec(node.getName(), tensor.type.name(), tensor.getShape()));
+            } else {
+                specs.add(new TensorSpec(node.getName(), node.getInfo().getClass().getSimpleName(), new long[0]));
+            }
+        }
+        return specs;
+    }
+
+    /**
+     * The ONNX model_version when the exporter set one, else the {@code version} metadata, else "unversioned".
+     * ONNX Runtime reports an unset model_version as Long.MAX_VALUE.
+     */
+    private static String version(OrtSession session, Map<String, String> metadata) throws OrtException {
+        long modelVersion = session.getMetadata().getVersion();
+        if (modelVersion > 0 && modelVersion != Long.MAX_VALUE) {
+            return Long.toString(modelVersion);
+        }
+        String version = metadata.get("version");
+        return version == null || version.isBlank() ? "unversioned" : version;
+    }
+
+    static String stem(Path path) {
+        String file = path.getFileName().toString();
+        return file.toLowerCase().endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+    }
+
+    public static String sha256(Path path) throws ModelRejected {
+        try (InputStream in = Files.newInputStream(path)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] chunk = new byte[1 << 16];
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                digest.update(chunk, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new ModelRejected("cannot read " + path + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing a refused model's session failed", e);
+        }
+    }
+}

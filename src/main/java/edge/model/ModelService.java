@@ -1,0 +1,96 @@
+package edge.model;
+
+import edge.config.ModelConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The current model: loaded at start from {@code edge.model.path}, leased to each request, swapped atomically.
+ * Requests in flight keep the model they started with; it is closed when the last of them is done.
+ */
+@ApplicationScoped
+public class ModelService {
+
+    private static final Logger LOG = Logger.getLogger(ModelService.class);
+
+    /** Why the service is not ready, or null when it is. */
+    public record Status(Optional<ModelInfo> model, String problem) {
+        public boolean ready() {
+            return model.isPresent();
+        }
+    }
+
+    private final ModelConfig config;
+    private final ModelLoader loader;
+    private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+    private volatile String problem = "no model loaded yet";
+
+    public ModelService(ModelConfig config) {
+        this.config = config;
+        this.loader = new ModelLoader(config.threads().orElse(Runtime.getRuntime().availableProcessors()));
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        Optional<Path> path = config.path();
+        if (path.isEmpty()) {
+            problem = "no model configured: set edge.model.path (env EDGE_MODEL_PATH) to a YOLO ONNX file";
+            LOG.warn(problem + "; detection requests are answered 503 until a model is loaded");
+            return;
+        }
+        try {
+            swap(loader.load(path.get(), config.name()));
+        } catch (ModelRejected e) {
+            problem = e.getMessage();
+            LOG.error("Model refused, the service stays unready: " + problem);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        LoadedModel last = current.getAndSet(null);
+        if (last != null) {
+            last.retire();
+        }
+    }
+
+    /** Makes {@code next} the model for new requests; the previous one closes when its requests are done. */
+    public void swap(LoadedModel next) {
+        LoadedModel previous = current.getAndSet(next);
+        problem = null;
+        if (previous != null) {
+            LOG.infof("Swapped model %s %s -> %s %s", previous.info().name(), previous.info().version(),
+                    next.info().name(), next.info().version());
+            previous.retire();
+        }
+    }
+
+    /** A hold on the current model for one request. */
+    public LoadedModel.Lease acquire() {
+        while (true) {
+            LoadedModel model = current.get();
+            if (model == null) {
+                throw new ModelUnavailable(problem == null ? "no model loaded" : problem);
+            }
+            LoadedModel.Lease lease = model.tryLease();
+            if (lease != null) {
+                return lease;
+            }
+            // Lost a race with a swap that retired this model: read the new current one.
+        }
+    }
+
+    public ModelLoader loader() {
+        return loader;
+    }
+
+    public Status status() {
+        LoadedModel model = current.get();
+        return new Status(Optional.ofNullable(model).map(LoadedModel::info), model == null ? problem : null);
+    }
+}
