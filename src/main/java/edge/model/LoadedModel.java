@@ -82,7 +82,7 @@ public final class LoadedModel {
     }
 
     /** Gives up the handle's own reference: the session closes once the requests in flight are done. */
-    void retire() {
+    public void retire() {
         release();
     }
 
