@@ -4,17 +4,21 @@ import com.drew.imaging.FileType;
 import com.drew.imaging.FileTypeDetector;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
+import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.bmp.BmpHeaderDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifReader;
 import com.drew.metadata.jpeg.JpegDirectory;
+import com.drew.metadata.jpeg.JpegReader;
 import com.drew.metadata.png.PngDirectory;
 import com.drew.metadata.webp.WebpDirectory;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -47,7 +51,11 @@ public record ImageHeader(FileType format, int width, int height, int orientatio
                 throw new ImageRejected(ImageRejected.Reason.UNSUPPORTED_FORMAT,
                         type.getName() + " images are not supported; send JPEG, PNG, BMP, WebP or TIFF");
             }
-            Metadata metadata = ImageMetadataReader.readMetadata(in, bytes.length, type);
+            Metadata metadata = type == FileType.Jpeg
+                    // Only the frame header and EXIF: a camera JPEG's other segments (ICC, XMP, thumbnails) cost
+                    // about a millisecond to parse and say nothing we use.
+                    ? JpegMetadataReader.readMetadata(in, List.of(new JpegReader(), new ExifReader()))
+                    : ImageMetadataReader.readMetadata(in, bytes.length, type);
             int[] size = size(type, metadata);
             if (size == null || size[0] <= 0 || size[1] <= 0) {
                 throw new ImageRejected(ImageRejected.Reason.UNDECODABLE,

@@ -1,6 +1,7 @@
 package edge.api.rest;
 
 import edge.testing.Fixtures;
+import edge.testing.ImageBytes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,25 @@ class DetectResourceTest {
         postImage("/detect", "zidane.jpg").then().statusCode(200)
                 .body("counts", equalTo(Map.of("person", 2, "tie", 1)))
                 .body("detections.classId", containsInAnyOrder(0, 0, 27));
+    }
+
+    @Test
+    void anExifRotatedPhotoIsDetectedUpright() {
+        edge.image.OpenCv.ensureLoaded();
+        Mat upright = Imgcodecs.imdecode(new MatOfByte(Fixtures.imageBytes("bus.jpg")), Imgcodecs.IMREAD_COLOR);
+        Mat stored = new Mat();
+        org.opencv.core.Core.rotate(upright, stored, org.opencv.core.Core.ROTATE_90_COUNTERCLOCKWISE);
+        byte[] rotated = ImageBytes.withExifOrientation(ImageBytes.encode(stored, ".jpg"), 6);
+        Response r = given().contentType("image/jpeg").body(rotated).when().post("/detect");
+        r.then().statusCode(200)
+                .body("image.width", equalTo(810)).body("image.height", equalTo(1080))
+                .body("counts", equalTo(Map.of("person", 4, "bus", 1)));
+        List<Map<String, Object>> detections = r.jsonPath().getList("detections");
+        Object[] bus = BUS_REFERENCE.get(3);
+        double best = detections.stream().filter(d -> d.get("label").equals("bus"))
+                .mapToDouble(d -> iou(box(d), new float[] {(float) bus[1], (float) bus[2], (float) bus[3], (float) bus[4]}))
+                .max().orElse(0);
+        assertTrue(best >= 0.9, "the bus box follows the rotation, IoU " + best);
     }
 
     @Test
