@@ -11,12 +11,16 @@ import edge.image.Frame;
 import edge.image.ImageDecoder;
 import edge.image.ImageLimits;
 import edge.model.LoadedModel;
+import edge.model.ModelInfo;
 import edge.model.ModelService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -72,17 +76,54 @@ public class DetectionPipeline {
         }
     }
 
+    /** The model's own output for a tensor the client prepared itself (KServe's raw-tensor mode). */
+    public record RawRun(ModelInfo model, ModelContract contract, long[] outputShape, float[] output) {
+    }
+
+    /**
+     * Runs the current model on a client's NCHW tensor, after checking it against the model's input.
+     *
+     * @throws InvalidRequest when the shape is not {@code [1, 3, H, W]} of this model (or {@code [n, 3, H, W]} when
+     *                        its batch is dynamic) or the values do not fill it
+     */
+    public RawRun runRaw(float[] nchw, long[] shape) {
+        try (LoadedModel.Lease lease = models.acquire()) {
+            LoadedModel model = lease.model();
+            ModelContract c = model.contract();
+            boolean batchOk = shape.length == 4 && (shape[0] == 1 || (c.batchDynamic() && shape[0] >= 1));
+            if (!batchOk || shape[1] != 3 || shape[2] != c.inputHeight() || shape[3] != c.inputWidth()) {
+                throw new InvalidRequest("input '" + c.inputName() + "' must have shape [1, 3, " + c.inputHeight()
+                        + ", " + c.inputWidth() + "], got " + Arrays.toString(shape));
+            }
+            long expected = shape[0] * 3 * shape[2] * shape[3];
+            if (nchw.length != expected) {
+                throw new InvalidRequest("input '" + c.inputName() + "' of shape " + Arrays.toString(shape)
+                        + " needs " + expected + " values, got " + nchw.length);
+            }
+            ByteBuffer buffer = ByteBuffer.allocateDirect(nchw.length * Float.BYTES)
+                    .order(ByteOrder.nativeOrder());
+            buffer.asFloatBuffer().put(nchw);
+            long start = System.nanoTime();
+            LoadedModel.RawOutput out = infer(model, buffer, (int) shape[0]);
+            record(model, List.of(), System.nanoTime() - start);
+            return new RawRun(model.info(), c, new long[] {out.batch(), c.channels(), out.anchors()}, out.values());
+        }
+    }
+
+    private static LoadedModel.RawOutput infer(LoadedModel model, ByteBuffer nchw, int batch) {
+        try {
+            return model.run(nchw, batch);
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed on model " + model.info().name() + ": " + e.getMessage(), e);
+        }
+    }
+
     private DetectionResult detect(LoadedModel model, Frame frame, DetectOptions options, long start, long decoded) {
         ModelContract contract = model.contract();
         DetectParams params = options.resolve(defaults, contract.classNames());
         Preprocessor.Prepared prepared = Preprocessor.prepare(frame, contract.inputWidth(), contract.inputHeight());
         long preprocessed = System.nanoTime();
-        LoadedModel.RawOutput output;
-        try {
-            output = model.run(prepared.chw(), 1);
-        } catch (OrtException e) {
-            throw new IllegalStateException("inference failed on model " + model.info().name() + ": " + e.getMessage(), e);
-        }
+        LoadedModel.RawOutput output = infer(model, prepared.chw(), 1);
         long inferred = System.nanoTime();
         List<Detection> detections = YoloDecoder.decode(output.image(0), output.anchors(), contract.classNames(),
                 params, prepared.letterbox());

@@ -1,6 +1,7 @@
 package edge.model;
 
 import edge.config.ModelConfig;
+import edge.detect.ModelContract;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,12 @@ public class ModelService {
 
     private static final Logger LOG = Logger.getLogger(ModelService.class);
 
-    /** Why the service is not ready, or null when it is. */
-    public record Status(Optional<ModelInfo> model, String problem) {
+    /**
+     * The model being served and its contract, or why there is none.
+     *
+     * @param problem null when a model is served
+     */
+    public record Status(Optional<ModelInfo> model, Optional<ModelContract> contract, String problem) {
         public boolean ready() {
             return model.isPresent();
         }
@@ -91,6 +96,7 @@ public class ModelService {
 
     public Status status() {
         LoadedModel model = current.get();
-        return new Status(Optional.ofNullable(model).map(LoadedModel::info), model == null ? problem : null);
+        return new Status(Optional.ofNullable(model).map(LoadedModel::info),
+                Optional.ofNullable(model).map(LoadedModel::contract), model == null ? problem : null);
     }
 }

@@ -1,5 +1,7 @@
 package edge.api.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import edge.api.kserve.ModelNotFound;
 import edge.detect.InvalidRequest;
 import edge.image.ImageRejected;
 import edge.model.ModelUnavailable;
@@ -45,6 +47,16 @@ public class ErrorMapper {
     }
 
     @ServerExceptionMapper
+    public Response modelNotFound(ModelNotFound e) {
+        return error(404, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return error(400, "malformed JSON: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
     public Response unsupportedMediaType(NotSupportedException e) {
         return error(415, "unsupported Content-Type: send the image as the raw body (image/jpeg, image/png, "
                 + "image/bmp, image/webp, image/tiff or application/octet-stream) or as multipart/form-data with "
@@ -58,8 +70,13 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        return error(status, e.getMessage());
+        // A body that Jackson cannot read arrives here as a bare 400 with the parse error as its cause.
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                return malformedJson(json);
+            }
+        }
+        return error(e.getResponse().getStatus(), e.getMessage());
     }
 
     @ServerExceptionMapper

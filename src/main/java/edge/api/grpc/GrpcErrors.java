@@ -1,0 +1,38 @@
+package edge.api.grpc;
+
+import edge.detect.InvalidRequest;
+import edge.image.ImageRejected;
+import edge.model.ModelUnavailable;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.jboss.logging.Logger;
+
+/** The gRPC status of every failure of the pipeline, with the same message the REST API gives. */
+public final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {
+    }
+
+    public static StatusRuntimeException toStatus(Throwable e) {
+        if (e instanceof StatusRuntimeException already) {
+            return already;
+        }
+        Status status;
+        if (e instanceof ImageRejected rejected) {
+            status = switch (rejected.reason()) {
+                case EMPTY, UNDECODABLE, UNSUPPORTED_FORMAT -> Status.INVALID_ARGUMENT;
+                case TOO_MANY_BYTES, TOO_MANY_PIXELS -> Status.RESOURCE_EXHAUSTED;
+            };
+        } else if (e instanceof InvalidRequest) {
+            status = Status.INVALID_ARGUMENT;
+        } else if (e instanceof ModelUnavailable) {
+            status = Status.UNAVAILABLE;
+        } else {
+            LOG.error("Unexpected failure while answering a gRPC call", e);
+            status = Status.INTERNAL;
+        }
+        return status.withDescription(e.getMessage()).asRuntimeException();
+    }
+}
