@@ -19,4 +19,11 @@ public interface ModelConfig {
 
     /** ONNX Runtime intra-op threads; default: the number of available processors. */
     OptionalInt threads();
+
+    /**
+     * Whether ONNX Runtime's worker threads spin (busy-wait) between parallel sections instead of sleeping. Spinning
+     * shaves a little off each inference on an idle box but burns a core that decoding and HTTP need.
+     */
+    @WithDefault("true")
+    boolean spinning();
 }

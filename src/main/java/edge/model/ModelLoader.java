@@ -35,12 +35,18 @@ public final class ModelLoader {
     private static final float WARM_UP_PIXEL = 114f / 255f;
 
     private final int threads;
+    private final boolean spinning;
 
     public ModelLoader(int threads) {
+        this(threads, true);
+    }
+
+    public ModelLoader(int threads, boolean spinning) {
         if (threads < 1) {
             throw new IllegalArgumentException("edge.model.threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+        this.spinning = spinning;
     }
 
     public int threads() {
@@ -74,10 +80,10 @@ public final class ModelLoader {
             warmUp(model);
             long warm = System.nanoTime();
             LOG.infof("Loaded model %s version %s (sha256 %s) from %s: input %s %dx%d, %d classes, output %s, "
-                            + "batch %s, %d threads; load %d ms, warm-up %d ms",
+                            + "batch %s, %d threads (spinning %s); load %d ms, warm-up %d ms",
                     info.name(), info.version(), sha256, path, contract.inputName(), contract.inputWidth(),
                     contract.inputHeight(), contract.numClasses(), contract.outputName(),
-                    contract.batchDynamic() ? "dynamic" : "1", threads,
+                    contract.batchDynamic() ? "dynamic" : "1", threads, spinning ? "on" : "off",
                     (loaded - start) / 1_000_000, (warm - loaded) / 1_000_000);
             return model;
         } catch (OrtException | RuntimeException e) {
@@ -92,6 +98,7 @@ public final class ModelLoader {
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
         return options;
     }
 

@@ -39,7 +39,8 @@ public class ModelService {
 
     public ModelService(ModelConfig config) {
         this.config = config;
-        this.loader = new ModelLoader(config.threads().orElse(Runtime.getRuntime().availableProcessors()));
+        this.loader = new ModelLoader(config.threads().orElse(Runtime.getRuntime().availableProcessors()),
+                config.spinning());
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -33,22 +33,38 @@ import java.util.Optional;
  */
 public final class LatencyBenchmark {
 
+    /**
+     * Arguments: model, image, rounds, requests per round, then the ONNX Runtime spinning settings to compare
+     * ({@code on}, {@code off}; default both). Each setting gets its own service process and its own raw session.
+     */
     public static void main(String[] args) throws Exception {
         Path model = Path.of(arg(args, 0, "../shared/models/yolov8n-int8-dynamic.onnx"));
         Path image = Path.of(arg(args, 1, "../shared/data/images/bus.jpg"));
         int rounds = Integer.parseInt(arg(args, 2, "5"));
         int perRound = Integer.parseInt(arg(args, 3, "20"));
+        List<String> spinnings = args.length > 4 ? Arrays.asList(args).subList(4, args.length) : List.of("on", "off");
+        List<String> table = new ArrayList<>();
+        for (String spinning : spinnings) {
+            table.add(measure(model, image, rounds, perRound, spinning.equals("on")));
+        }
+        System.out.println();
+        System.out.println("| model | spinning | POST /detect median (ms) | raw session.run median (ms) | decode | preprocess | "
+                + "inference (in service) | postprocess | P1 ratio |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        table.forEach(System.out::println);
+    }
+
+    private static String measure(Path model, Path image, int rounds, int perRound, boolean spinning) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         byte[] jpeg = Files.readAllBytes(image);
-
         int port = freePort();
-        Process service = startService(model, port, threads);
+        Process service = startService(model, port, threads, spinning);
         try {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI detect = URI.create("http://127.0.0.1:" + port + "/detect");
             waitUntilReady(client, port, service);
 
-            LoadedModel raw = new ModelLoader(threads).load(model, Optional.empty());
+            LoadedModel raw = new ModelLoader(threads, spinning).load(model, Optional.empty());
             java.nio.ByteBuffer tensor;
             try (Frame frame = new ImageDecoder(new ImageLimits(Long.MAX_VALUE, Long.MAX_VALUE)).decode(jpeg)) {
                 tensor = Preprocessor.prepare(frame, raw.contract().inputWidth(), raw.contract().inputHeight()).chw();
@@ -80,8 +96,8 @@ public final class LatencyBenchmark {
             }
             double httpMedian = median(http);
             double runMedian = median(run);
-            System.out.printf(Locale.ROOT, "model=%s image=%s threads=%d samples=%d (x%d rounds)%n",
-                    model.getFileName(), image.getFileName(), threads, http.size(), rounds);
+            System.out.printf(Locale.ROOT, "model=%s image=%s threads=%d spinning=%s samples=%d (x%d rounds)%n",
+                    model.getFileName(), image.getFileName(), threads, spinning, http.size(), rounds);
             System.out.printf(Locale.ROOT, "POST /detect end-to-end median %.1f ms (p10 %.1f, p90 %.1f)%n",
                     httpMedian, percentile(http, 10), percentile(http, 90));
             System.out.printf(Locale.ROOT, "raw session.run median %.1f ms (p10 %.1f, p90 %.1f)%n",
@@ -91,6 +107,9 @@ public final class LatencyBenchmark {
                     column(steps, 3), column(steps, 4));
             System.out.printf(Locale.ROOT, "P1 ratio (end-to-end / raw run) = %.3f%n", httpMedian / runMedian);
             raw.retire();
+            return String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | **%.2f** |",
+                    model.getFileName(), spinning ? "on" : "off", httpMedian, runMedian, column(steps, 0),
+                    column(steps, 1), column(steps, 2), column(steps, 3), httpMedian / runMedian);
         } finally {
             service.destroy();
             service.waitFor();
@@ -107,7 +126,7 @@ public final class LatencyBenchmark {
         return response.body();
     }
 
-    static Process startService(Path model, int port, int threads) throws IOException {
+    static Process startService(Path model, int port, int threads, boolean spinning) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build the service first: mvn -q package -DskipTests");
@@ -115,6 +134,7 @@ public final class LatencyBenchmark {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dedge.model.path=" + model.toAbsolutePath(), "-Dedge.model.threads=" + threads,
+                "-Dedge.model.spinning=" + spinning,
                 "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target/bench-service.log").toFile())
