@@ -1,6 +1,5 @@
 package edge.detect;
 
-import ai.onnxruntime.OrtException;
 import edge.config.DetectConfig;
 import edge.config.ImageConfig;
 import edge.detect.DetectOptions.DetectDefaults;
@@ -13,6 +12,7 @@ import edge.image.ImageLimits;
 import edge.model.LoadedModel;
 import edge.model.ModelInfo;
 import edge.model.ModelService;
+import edge.scheduler.InferenceScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,14 +33,16 @@ import java.util.concurrent.TimeUnit;
 public class DetectionPipeline {
 
     private final ModelService models;
+    private final InferenceScheduler scheduler;
     private final ImageDecoder decoder;
     private final DetectDefaults defaults;
     private final int annotateJpegQuality;
     private final MeterRegistry registry;
 
-    public DetectionPipeline(ModelService models, ImageConfig imageConfig, DetectConfig detectConfig,
-                             MeterRegistry registry) {
+    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, ImageConfig imageConfig,
+                             DetectConfig detectConfig, MeterRegistry registry) {
         this.models = models;
+        this.scheduler = scheduler;
         this.decoder = new ImageDecoder(new ImageLimits(imageConfig.maxBytes().asLongValue(), imageConfig.maxPixels()));
         this.defaults = new DetectDefaults(detectConfig.conf(), detectConfig.iou(), detectConfig.maxDet(),
                 detectConfig.maxDetLimit());
@@ -54,7 +56,8 @@ public class DetectionPipeline {
 
     public DetectionResult detect(byte[] image, DetectOptions options) {
         long start = System.nanoTime();
-        try (LoadedModel.Lease lease = models.acquire(); Frame frame = decoder.decode(image)) {
+        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
+             Frame frame = decoder.decode(image)) {
             return detect(lease.model(), frame, options, start, System.nanoTime());
         }
     }
@@ -65,7 +68,8 @@ public class DetectionPipeline {
 
     public Annotated annotate(byte[] image, DetectOptions options, Annotator.Encoding encoding) {
         long start = System.nanoTime();
-        try (LoadedModel.Lease lease = models.acquire(); Frame frame = decoder.decode(image)) {
+        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
+             Frame frame = decoder.decode(image)) {
             DetectionResult result = detect(lease.model(), frame, options, start, System.nanoTime());
             List<Annotator.Mark> marks = result.detections().stream()
                     .map(d -> new Annotator.Mark(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2(),
@@ -87,7 +91,7 @@ public class DetectionPipeline {
      *                        its batch is dynamic) or the values do not fill it
      */
     public RawRun runRaw(float[] nchw, long[] shape) {
-        try (LoadedModel.Lease lease = models.acquire()) {
+        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire()) {
             LoadedModel model = lease.model();
             ModelContract c = model.contract();
             boolean batchOk = shape.length == 4 && (shape[0] == 1 || (c.batchDynamic() && shape[0] >= 1));
@@ -104,17 +108,9 @@ public class DetectionPipeline {
                     .order(ByteOrder.nativeOrder());
             buffer.asFloatBuffer().put(nchw);
             long start = System.nanoTime();
-            LoadedModel.RawOutput out = infer(model, buffer, (int) shape[0]);
+            LoadedModel.RawOutput out = scheduler.infer(model, buffer, (int) shape[0]);
             record(model, List.of(), System.nanoTime() - start);
             return new RawRun(model.info(), c, new long[] {out.batch(), c.channels(), out.anchors()}, out.values());
-        }
-    }
-
-    private static LoadedModel.RawOutput infer(LoadedModel model, ByteBuffer nchw, int batch) {
-        try {
-            return model.run(nchw, batch);
-        } catch (OrtException e) {
-            throw new IllegalStateException("inference failed on model " + model.info().name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -123,7 +119,7 @@ public class DetectionPipeline {
         DetectParams params = options.resolve(defaults, contract.classNames());
         Preprocessor.Prepared prepared = Preprocessor.prepare(frame, contract.inputWidth(), contract.inputHeight());
         long preprocessed = System.nanoTime();
-        LoadedModel.RawOutput output = infer(model, prepared.chw(), 1);
+        LoadedModel.RawOutput output = scheduler.infer(model, prepared.chw(), 1);
         long inferred = System.nanoTime();
         List<Detection> detections = YoloDecoder.decode(output.image(0), output.anchors(), contract.classNames(),
                 params, prepared.letterbox());

@@ -22,13 +22,23 @@ public final class LoadedModel {
     private final OrtSession session;
     private final ModelContract contract;
     private final ModelInfo info;
+    private final boolean batchable;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    LoadedModel(OrtEnvironment env, OrtSession session, ModelContract contract, ModelInfo info) {
+    LoadedModel(OrtEnvironment env, OrtSession session, ModelContract contract, ModelInfo info, boolean batchable) {
         this.env = env;
         this.session = session;
         this.contract = contract;
         this.info = info;
+        this.batchable = batchable;
+    }
+
+    /**
+     * Whether several images may share one call: the batch is dynamic and the results of one image do not depend
+     * on the others (no per-tensor dynamic quantization of activations).
+     */
+    public boolean batchable() {
+        return batchable;
     }
 
     public ModelContract contract() {

@@ -10,7 +10,6 @@ import edge.detect.ModelContract.TensorSpec;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -36,17 +35,22 @@ public final class ModelLoader {
 
     private final int threads;
     private final boolean spinning;
+    private final boolean rewriteForBatching;
 
     public ModelLoader(int threads) {
-        this(threads, true);
+        this(threads, true, false);
     }
 
-    public ModelLoader(int threads, boolean spinning) {
+    /**
+     * @param rewriteForBatching give a fixed-batch model a symbolic batch at load time (see {@link BatchRewrite})
+     */
+    public ModelLoader(int threads, boolean spinning, boolean rewriteForBatching) {
         if (threads < 1) {
             throw new IllegalArgumentException("edge.model.threads must be at least 1, got " + threads);
         }
         this.threads = threads;
         this.spinning = spinning;
+        this.rewriteForBatching = rewriteForBatching;
     }
 
     public int threads() {
@@ -61,11 +65,18 @@ public final class ModelLoader {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new ModelRejected("no readable model file at " + path.toAbsolutePath(), null);
         }
-        String sha256 = sha256(path);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ModelRejected("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        String sha256 = sha256(bytes);
+        BatchRewrite.Result batched = analyse(bytes, path);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = sessionOptions()) {
-            session = env.createSession(path.toString(), options);
+            session = env.createSession(bytes, options);
         } catch (OrtException e) {
             throw new ModelRejected("ONNX Runtime cannot load " + path.getFileName() + " as an ONNX model: "
                     + e.getMessage(), e);
@@ -74,8 +85,18 @@ public final class ModelLoader {
             Map<String, String> metadata = session.getMetadata().getCustomMetadata();
             ModelContract contract = ModelContract.of(specs(session.getInputInfo()), specs(session.getOutputInfo()),
                     metadata);
+            boolean independent = batched != null && !batched.batchChangesResults();
+            if (rewriteForBatching && !contract.batchDynamic() && independent) {
+                session = replace(session, env, batched.model());
+                contract = ModelContract.of(specs(session.getInputInfo()), specs(session.getOutputInfo()), metadata);
+                LOG.infof("Rewrote %s to a dynamic batch (%d reshapes) so requests can share a call",
+                        path.getFileName(), batched.reshapes());
+            } else if (rewriteForBatching && batched != null && batched.batchChangesResults()) {
+                LOG.infof("%s quantizes activations dynamically (one scale per tensor): its images are not batched, "
+                        + "so that no answer depends on the other requests of a batch", path.getFileName());
+            }
             ModelInfo info = new ModelInfo(name.orElseGet(() -> stem(path)), version(session, metadata), sha256);
-            LoadedModel model = new LoadedModel(env, session, contract, info);
+            LoadedModel model = new LoadedModel(env, session, contract, info, contract.batchDynamic() && independent);
             long loaded = System.nanoTime();
             warmUp(model);
             long warm = System.nanoTime();
@@ -89,6 +110,23 @@ public final class ModelLoader {
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             throw new ModelRejected(path.getFileName() + " is not a usable YOLO detection model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The batch analysis of the graph, or null when the file cannot be read as ONNX (ONNX Runtime will say why). */
+    private static BatchRewrite.Result analyse(byte[] bytes, Path path) {
+        try {
+            return BatchRewrite.rewrite(bytes);
+        } catch (ModelRejected e) {
+            LOG.debugf("%s: no batch analysis: %s", path.getFileName(), e.getMessage());
+            return null;
+        }
+    }
+
+    private OrtSession replace(OrtSession old, OrtEnvironment env, byte[] model) throws OrtException {
+        closeQuietly(old);
+        try (OrtSession.SessionOptions options = sessionOptions()) {
+            return env.createSession(model, options);
         }
     }
 
@@ -141,16 +179,9 @@ public final class ModelLoader {
         return file.toLowerCase().endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     }
 
-    public static String sha256(Path path) throws ModelRejected {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] chunk = new byte[1 << 16];
-            for (int n; (n = in.read(chunk)) > 0; ) {
-                digest.update(chunk, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new ModelRejected("cannot read " + path + ": " + e.getMessage(), e);
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }

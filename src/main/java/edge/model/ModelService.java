@@ -1,5 +1,6 @@
 package edge.model;
 
+import edge.config.BatchConfig;
 import edge.config.ModelConfig;
 import edge.detect.ModelContract;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,10 +38,10 @@ public class ModelService {
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private volatile String problem = "no model loaded yet";
 
-    public ModelService(ModelConfig config) {
+    public ModelService(ModelConfig config, BatchConfig batch) {
         this.config = config;
         this.loader = new ModelLoader(config.threads().orElse(Runtime.getRuntime().availableProcessors()),
-                config.spinning());
+                config.spinning(), batch.maxSize() > 1 && batch.rewrite());
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -64,7 +64,7 @@ public final class LatencyBenchmark {
             URI detect = URI.create("http://127.0.0.1:" + port + "/detect");
             waitUntilReady(client, port, service);
 
-            LoadedModel raw = new ModelLoader(threads, spinning).load(model, Optional.empty());
+            LoadedModel raw = new ModelLoader(threads, spinning, false).load(model, Optional.empty());
             java.nio.ByteBuffer tensor;
             try (Frame frame = new ImageDecoder(new ImageLimits(Long.MAX_VALUE, Long.MAX_VALUE)).decode(jpeg)) {
                 tensor = Preprocessor.prepare(frame, raw.contract().inputWidth(), raw.contract().inputHeight()).chw();

@@ -3,6 +3,8 @@ package edge.api.grpc;
 import edge.detect.InvalidRequest;
 import edge.image.ImageRejected;
 import edge.model.ModelUnavailable;
+import edge.scheduler.Overloaded;
+import edge.scheduler.QueueTimeout;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.jboss.logging.Logger;
@@ -27,7 +29,9 @@ public final class GrpcErrors {
             };
         } else if (e instanceof InvalidRequest) {
             status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof ModelUnavailable) {
+        } else if (e instanceof Overloaded) {
+            status = Status.RESOURCE_EXHAUSTED;
+        } else if (e instanceof ModelUnavailable || e instanceof QueueTimeout) {
             status = Status.UNAVAILABLE;
         } else {
             LOG.error("Unexpected failure while answering a gRPC call", e);

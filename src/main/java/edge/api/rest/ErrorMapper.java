@@ -5,6 +5,8 @@ import edge.api.kserve.ModelNotFound;
 import edge.detect.InvalidRequest;
 import edge.image.ImageRejected;
 import edge.model.ModelUnavailable;
+import edge.scheduler.Overloaded;
+import edge.scheduler.QueueTimeout;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -44,6 +46,16 @@ public class ErrorMapper {
     public Response modelUnavailable(ModelUnavailable e) {
         Response r = error(503, "no model is being served: " + e.getMessage());
         return Response.fromResponse(r).header("Retry-After", RETRY_AFTER_NO_MODEL_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
+    public Response overloaded(Overloaded e) {
+        return Response.fromResponse(error(429, e.getMessage())).header("Retry-After", e.retryAfterSeconds()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response queueTimeout(QueueTimeout e) {
+        return error(503, e.getMessage());
     }
 
     @ServerExceptionMapper
