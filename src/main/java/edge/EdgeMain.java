@@ -1,6 +1,7 @@
 package edge;
 
 import edge.eval.EvalCommand;
+import edge.model.BatchifyCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -9,7 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Serves by default; {@code eval FOLDER} instead runs the accuracy evaluation through the same pipeline and exits.
+ * Serves by default; {@code eval FOLDER} runs the accuracy evaluation through the same pipeline and exits;
+ * {@code batchify IN OUT} rewrites a fixed-batch model to a dynamic batch.
  */
 @QuarkusMain
 public class EdgeMain implements QuarkusApplication {
@@ -38,7 +40,11 @@ public class EdgeMain implements QuarkusApplication {
         if (args[0].equals("eval")) {
             return eval.run(rest, System.out);
         }
-        System.out.println("unknown command '" + args[0] + "'; commands: eval FOLDER (no command: serve)");
+        if (args[0].equals("batchify")) {
+            return BatchifyCommand.run(rest, System.out);
+        }
+        System.out.println("unknown command '" + args[0] + "'; commands: eval FOLDER, batchify IN.onnx OUT.onnx "
+                + "(no command: serve)");
         return 2;
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** The inference scheduler in front of every model call: queue, batching, back-pressure. */
 @ConfigMapping(prefix = "edge.batch")
@@ -25,9 +26,16 @@ public interface BatchConfig {
     @WithDefault("10s")
     Duration timeout();
 
-    /** Inference threads, each running one call at a time on the shared session. */
-    @WithDefault("1")
-    int workers();
+    /**
+     * Inference threads, each running one call at a time on the shared session; default: 2 (1 on a single core).
+     * Together with {@code edge.model.threads} (default: processors / workers) this splits the cores between
+     * parallel calls and parallelism inside a call; BENCHMARKS.md has the measurements behind the default.
+     */
+    OptionalInt workers();
+
+    default int effectiveWorkers() {
+        return workers().orElse(Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
 
     /**
      * When batching is on and the model's batch is fixed at 1, rewrite the graph to a symbolic batch at load time

@@ -17,7 +17,7 @@ public interface ModelConfig {
     /** Name the model is served under; default: the {@code name} metadata of the model, else its file name. */
     Optional<String> name();
 
-    /** ONNX Runtime intra-op threads; default: the number of available processors. */
+    /** ONNX Runtime intra-op threads per call; default: available processors / edge.batch.workers. */
     OptionalInt threads();
 
     /**

@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +34,7 @@ public class DetectionPipeline {
     private final ModelService models;
     private final InferenceScheduler scheduler;
     private final ImageDecoder decoder;
+    private final TensorPool tensors;
     private final DetectDefaults defaults;
     private final int annotateJpegQuality;
     private final MeterRegistry registry;
@@ -43,6 +43,7 @@ public class DetectionPipeline {
                              DetectConfig detectConfig, MeterRegistry registry) {
         this.models = models;
         this.scheduler = scheduler;
+        this.tensors = new TensorPool(scheduler.queueSize());
         this.decoder = new ImageDecoder(new ImageLimits(imageConfig.maxBytes().asLongValue(), imageConfig.maxPixels()));
         this.defaults = new DetectDefaults(detectConfig.conf(), detectConfig.iou(), detectConfig.maxDet(),
                 detectConfig.maxDetLimit());
@@ -57,9 +58,16 @@ public class DetectionPipeline {
     public DetectionResult detect(byte[] image, DetectOptions options) {
         long start = System.nanoTime();
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
-             Frame frame = decoder.decode(image)) {
+             Frame frame = decodeInTurn(ticket, image)) {
             return detect(lease.model(), frame, options, start, System.nanoTime());
         }
+    }
+
+    /** Decodes once the scheduler has a work slot for this request (limits are checked first, at no cost). */
+    private Frame decodeInTurn(InferenceScheduler.Ticket ticket, byte[] image) {
+        decoder.checkByteCount(image == null ? 0 : image.length);
+        ticket.startWork();
+        return decoder.decode(image);
     }
 
     /** An annotated picture and the result it shows. */
@@ -69,7 +77,7 @@ public class DetectionPipeline {
     public Annotated annotate(byte[] image, DetectOptions options, Annotator.Encoding encoding) {
         long start = System.nanoTime();
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
-             Frame frame = decoder.decode(image)) {
+             Frame frame = decodeInTurn(ticket, image)) {
             DetectionResult result = detect(lease.model(), frame, options, start, System.nanoTime());
             List<Annotator.Mark> marks = result.detections().stream()
                     .map(d -> new Annotator.Mark(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2(),
@@ -92,6 +100,7 @@ public class DetectionPipeline {
      */
     public RawRun runRaw(float[] nchw, long[] shape) {
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire()) {
+            ticket.startWork();
             LoadedModel model = lease.model();
             ModelContract c = model.contract();
             boolean batchOk = shape.length == 4 && (shape[0] == 1 || (c.batchDynamic() && shape[0] >= 1));
@@ -104,12 +113,16 @@ public class DetectionPipeline {
                 throw new InvalidRequest("input '" + c.inputName() + "' of shape " + Arrays.toString(shape)
                         + " needs " + expected + " values, got " + nchw.length);
             }
-            ByteBuffer buffer = ByteBuffer.allocateDirect(nchw.length * Float.BYTES)
-                    .order(ByteOrder.nativeOrder());
-            buffer.asFloatBuffer().put(nchw);
-            long start = System.nanoTime();
-            LoadedModel.RawOutput out = scheduler.infer(model, buffer, (int) shape[0]);
-            record(model, List.of(), System.nanoTime() - start);
+            ByteBuffer buffer = tensors.take(nchw.length * Float.BYTES);
+            LoadedModel.RawOutput out;
+            try {
+                buffer.asFloatBuffer().put(nchw);
+                long start = System.nanoTime();
+                out = scheduler.infer(model, buffer, (int) shape[0]);
+                record(model, List.of(), System.nanoTime() - start);
+            } finally {
+                tensors.give(buffer);
+            }
             return new RawRun(model.info(), c, new long[] {out.batch(), c.channels(), out.anchors()}, out.values());
         }
     }
@@ -117,9 +130,17 @@ public class DetectionPipeline {
     private DetectionResult detect(LoadedModel model, Frame frame, DetectOptions options, long start, long decoded) {
         ModelContract contract = model.contract();
         DetectParams params = options.resolve(defaults, contract.classNames());
-        Preprocessor.Prepared prepared = Preprocessor.prepare(frame, contract.inputWidth(), contract.inputHeight());
-        long preprocessed = System.nanoTime();
-        LoadedModel.RawOutput output = scheduler.infer(model, prepared.chw(), 1);
+        ByteBuffer tensor = tensors.take(Preprocessor.bytes(contract.inputWidth(), contract.inputHeight()));
+        Preprocessor.Prepared prepared;
+        long preprocessed;
+        LoadedModel.RawOutput output;
+        try {
+            prepared = Preprocessor.prepare(frame, contract.inputWidth(), contract.inputHeight(), tensor);
+            preprocessed = System.nanoTime();
+            output = scheduler.infer(model, prepared.chw(), 1);
+        } finally {
+            tensors.give(tensor);
+        }
         long inferred = System.nanoTime();
         List<Detection> detections = YoloDecoder.decode(output.image(0), output.anchors(), contract.classNames(),
                 params, prepared.letterbox());

@@ -31,9 +31,22 @@ public final class Preprocessor {
     }
 
     public static Prepared prepare(Frame frame, int inputWidth, int inputHeight) {
+        return prepare(frame, inputWidth, inputHeight, ByteBuffer.allocateDirect(bytes(inputWidth, inputHeight))
+                .order(ByteOrder.nativeOrder()));
+    }
+
+    /** The size of one image's tensor. */
+    public static int bytes(int inputWidth, int inputHeight) {
+        return 3 * inputWidth * inputHeight * Float.BYTES;
+    }
+
+    /** Writes the tensor into {@code chw}: a direct buffer of {@link #bytes} bytes. */
+    public static Prepared prepare(Frame frame, int inputWidth, int inputHeight, ByteBuffer chw) {
+        if (!chw.isDirect() || chw.capacity() != bytes(inputWidth, inputHeight)) {
+            throw new IllegalArgumentException("the tensor buffer must be direct and hold 3 x " + inputHeight + " x "
+                    + inputWidth + " floats");
+        }
         Letterbox lb = Letterbox.fit(frame.width(), frame.height(), inputWidth, inputHeight);
-        ByteBuffer chw = ByteBuffer.allocateDirect(3 * inputWidth * inputHeight * Float.BYTES)
-                .order(ByteOrder.nativeOrder());
         Mat canvas = new Mat(inputHeight, inputWidth, CvType.CV_8UC3, new Scalar(PAD_VALUE, PAD_VALUE, PAD_VALUE));
         List<Mat> bgrPlanes = new ArrayList<>(3);
         try {

@@ -72,11 +72,18 @@ public final class LoadedModel {
                 throw new IllegalStateException("the model answered shape " + java.util.Arrays.toString(outShape)
                         + ", expected [" + batch + ", " + contract.channels() + ", N]");
             }
+            // ONNX Runtime hands out a fresh heap copy: keep its array rather than copying it again.
             FloatBuffer values = output.getFloatBuffer();
-            float[] copy = new float[values.remaining()];
-            values.get(copy);
-            return new RawOutput(copy, batch, (int) outShape[2]);
+            float[] array = values.hasArray() && values.arrayOffset() == 0 && values.array().length == values.remaining()
+                    ? values.array() : copy(values);
+            return new RawOutput(array, batch, (int) outShape[2]);
         }
+    }
+
+    private static float[] copy(FloatBuffer values) {
+        float[] copy = new float[values.remaining()];
+        values.get(copy);
+        return copy;
     }
 
     /** Takes a reference for one request, unless the model has already been closed. */

@@ -40,8 +40,9 @@ public class ModelService {
 
     public ModelService(ModelConfig config, BatchConfig batch) {
         this.config = config;
-        this.loader = new ModelLoader(config.threads().orElse(Runtime.getRuntime().availableProcessors()),
-                config.spinning(), batch.maxSize() > 1 && batch.rewrite());
+        int threads = config.threads()
+                .orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / batch.effectiveWorkers()));
+        this.loader = new ModelLoader(threads, config.spinning(), batch.maxSize() > 1 && batch.rewrite());
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * one answer.
  */
 @ApplicationScoped
+@Startup // workers ready (and the settings logged) before the first request
 public class InferenceScheduler {
 
     private static final Logger LOG = Logger.getLogger(InferenceScheduler.class);
@@ -45,6 +47,9 @@ public class InferenceScheduler {
     private final long timeoutNanos;
     private final int queueSize;
     private final Semaphore admission;
+    /** Requests decoding, queued as tensors or running: enough to keep every worker busy, few enough to bound memory. */
+    private final Semaphore working;
+    private final int workSlots;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
@@ -60,7 +65,7 @@ public class InferenceScheduler {
     }
 
     public InferenceScheduler(BatchConfig config, MeterRegistry registry) {
-        if (config.maxSize() < 1 || config.queueSize() < 1 || config.workers() < 1) {
+        if (config.maxSize() < 1 || config.queueSize() < 1 || config.effectiveWorkers() < 1) {
             throw new IllegalArgumentException("edge.batch.max-size, queue-size and workers must be at least 1");
         }
         this.maxBatch = config.maxSize();
@@ -68,6 +73,9 @@ public class InferenceScheduler {
         this.timeoutNanos = config.timeout().toNanos();
         this.queueSize = config.queueSize();
         this.admission = new Semaphore(queueSize);
+        // One call running and the next one prepared, per worker.
+        this.workSlots = 2 * config.effectiveWorkers() * maxBatch;
+        this.working = new Semaphore(workSlots);
         Gauge.builder("edge.scheduler.queue.depth", queue, BlockingQueue::size)
                 .description("Tensors waiting for the model").register(registry);
         Gauge.builder("edge.scheduler.admitted", this, s -> s.queueSize - s.admission.availablePermits())
@@ -80,28 +88,68 @@ public class InferenceScheduler {
                 .description("Requests refused by the scheduler").register(registry);
         this.rejectedTimeout = Counter.builder("edge.scheduler.rejected").tag("reason", "timeout")
                 .description("Requests refused by the scheduler").register(registry);
-        for (int i = 0; i < config.workers(); i++) {
+        for (int i = 0; i < config.effectiveWorkers(); i++) {
             Thread worker = new Thread(this::dispatch, "edge-inference-" + i);
             worker.setDaemon(true);
             worker.start();
             workers.add(worker);
         }
-        LOG.infof("Inference scheduler: up to %d images per call (waiting at most %d ms for more), queue %d, "
-                        + "timeout %d ms, %d worker(s)", maxBatch, config.maxDelay().toMillis(), queueSize,
-                config.timeout().toMillis(), config.workers());
+        LOG.infof("Inference scheduler: up to %d images per call (waiting at most %d ms for more), queue %d "
+                        + "(%d decoding or inferring at once), timeout %d ms, %d worker(s)", maxBatch,
+                config.maxDelay().toMillis(), queueSize, workSlots, config.timeout().toMillis(),
+                config.effectiveWorkers());
     }
 
-    /** A place in the queue, held from before decoding until the answer; close it when done. */
+    /** Requests admitted at most at once. */
+    public int queueSize() {
+        return queueSize;
+    }
+
+    /**
+     * A place in the queue, held from before decoding until the answer; close it when done. Admitted requests then
+     * wait (holding only their encoded bytes) for one of the few work slots before they decode, so that at most a
+     * couple of decoded frames and tensors per worker exist at any time, however many clients are waiting.
+     */
     public final class Ticket implements AutoCloseable {
+        private final long admitted = System.nanoTime();
+        private boolean working;
         private boolean released;
+
+        /** Waits for a work slot; {@link QueueTimeout} when none frees up within edge.batch.timeout of admission. */
+        public void startWork() {
+            long left = timeoutNanos - (System.nanoTime() - admitted);
+            boolean acquired;
+            try {
+                acquired = left > 0 && InferenceScheduler.this.working.tryAcquire(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                acquired = false;
+            }
+            if (!acquired) {
+                rejectedTimeout.increment();
+                throw timeout(System.nanoTime() - admitted);
+            }
+            synchronized (this) {
+                working = true;
+            }
+        }
 
         @Override
         public synchronized void close() {
             if (!released) {
                 released = true;
+                if (working) {
+                    InferenceScheduler.this.working.release();
+                }
                 admission.release();
             }
         }
+    }
+
+    private QueueTimeout timeout(long waitedNanos) {
+        return new QueueTimeout("the request waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
+                + " ms for the model, over edge.batch.timeout (" + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                + " ms); the box is overloaded");
     }
 
     /** @throws Overloaded when {@code edge.batch.queue-size} requests are already admitted */
@@ -190,9 +238,7 @@ public class InferenceScheduler {
             queueWait.record(waited, TimeUnit.NANOSECONDS);
             if (waited > timeoutNanos) {
                 rejectedTimeout.increment();
-                fail(job, new QueueTimeout("the request waited " + TimeUnit.NANOSECONDS.toMillis(waited)
-                        + " ms for the model, over edge.batch.timeout (" + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                        + " ms); the box is overloaded"));
+                fail(job, timeout(waited));
             } else {
                 live.add(job);
             }

@@ -61,6 +61,21 @@ class BatchRewriteTest {
     }
 
     @Test
+    void theBatchifyCommandWritesALoadableBatchDynamicModel() throws Exception {
+        Path out = dir.resolve("qdq-batched.onnx");
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        int code = BatchifyCommand.run(List.of(Fixtures.model(Fixtures.QDQ).toString(), out.toString()),
+                new java.io.PrintStream(text, true));
+        assertEquals(0, code, text.toString());
+        assertTrue(text.toString().contains("reshape(s) now copy the batch"), text.toString());
+        LoadedModel model = new ModelLoader(1).load(out, Optional.empty());
+        assertTrue(model.contract().batchDynamic());
+        assertTrue(model.batchable());
+        model.retire();
+        assertEquals(2, BatchifyCommand.run(List.of("only-one-argument"), new java.io.PrintStream(text, true)));
+    }
+
+    @Test
     void notOnnxIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(ModelRejected.class,
                 () -> BatchRewrite.rewrite("not a model at all".getBytes()));
