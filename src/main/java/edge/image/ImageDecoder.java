@@ -18,10 +18,6 @@ public final class ImageDecoder {
         OpenCv.ensureLoaded();
     }
 
-    public ImageLimits limits() {
-        return limits;
-    }
-
     public Frame decode(byte[] bytes) {
         checkByteCount(bytes == null ? 0 : bytes.length);
         ImageHeader header = ImageHeader.read(bytes);

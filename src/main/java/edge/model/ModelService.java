@@ -93,10 +93,6 @@ public class ModelService {
         }
     }
 
-    public ModelLoader loader() {
-        return loader;
-    }
-
     public Status status() {
         LoadedModel model = current.get();
         return new Status(Optional.ofNullable(model).map(LoadedModel::info),
