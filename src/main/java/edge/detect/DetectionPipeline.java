@@ -12,6 +12,8 @@ import edge.image.ImageLimits;
 import edge.model.LoadedModel;
 import edge.model.ModelInfo;
 import edge.model.ModelService;
+import edge.scene.SceneCache;
+import edge.scene.Thumbnail;
 import edge.scheduler.InferenceScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,13 +37,15 @@ public class DetectionPipeline {
     private final InferenceScheduler scheduler;
     private final ImageDecoder decoder;
     private final TensorPool tensors;
+    private final SceneCache scenes;
     private final DetectDefaults defaults;
     private final int annotateJpegQuality;
     private final MeterRegistry registry;
 
-    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, ImageConfig imageConfig,
-                             DetectConfig detectConfig, MeterRegistry registry) {
+    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, SceneCache scenes,
+                             ImageConfig imageConfig, DetectConfig detectConfig, MeterRegistry registry) {
         this.models = models;
+        this.scenes = scenes;
         this.scheduler = scheduler;
         this.tensors = new TensorPool(scheduler.queueSize());
         this.decoder = new ImageDecoder(new ImageLimits(imageConfig.maxBytes().asLongValue(), imageConfig.maxPixels()));
@@ -56,10 +60,22 @@ public class DetectionPipeline {
     }
 
     public DetectionResult detect(byte[] image, DetectOptions options) {
+        return detect(image, options, Scene.NONE);
+    }
+
+    /**
+     * Where a frame comes from, for the scene cache: the camera (the cache scope) and whether the client allows the
+     * cache ({@code null}: the default).
+     */
+    public record Scene(String camera, Boolean cache) {
+        public static final Scene NONE = new Scene(null, false);
+    }
+
+    public DetectionResult detect(byte[] image, DetectOptions options, Scene scene) {
         long start = System.nanoTime();
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
              Frame frame = decodeInTurn(ticket, image)) {
-            return detect(lease.model(), frame, options, start, System.nanoTime());
+            return detect(lease.model(), frame, options, scene, start, System.nanoTime());
         }
     }
 
@@ -74,11 +90,11 @@ public class DetectionPipeline {
     public record Annotated(DetectionResult result, byte[] image, String mediaType) {
     }
 
-    public Annotated annotate(byte[] image, DetectOptions options, Annotator.Encoding encoding) {
+    public Annotated annotate(byte[] image, DetectOptions options, Scene scene, Annotator.Encoding encoding) {
         long start = System.nanoTime();
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
              Frame frame = decodeInTurn(ticket, image)) {
-            DetectionResult result = detect(lease.model(), frame, options, start, System.nanoTime());
+            DetectionResult result = detect(lease.model(), frame, options, scene, start, System.nanoTime());
             List<Annotator.Mark> marks = result.detections().stream()
                     .map(d -> new Annotator.Mark(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2(),
                             String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence()), d.classId()))
@@ -127,9 +143,24 @@ public class DetectionPipeline {
         }
     }
 
-    private DetectionResult detect(LoadedModel model, Frame frame, DetectOptions options, long start, long decoded) {
+    private DetectionResult detect(LoadedModel model, Frame frame, DetectOptions options, Scene scene, long start,
+                                   long decoded) {
         ModelContract contract = model.contract();
         DetectParams params = options.resolve(defaults, contract.classNames());
+        ImageSize size = new ImageSize(frame.width(), frame.height());
+        String scope = scenes.scope(scene.camera(), scene.cache());
+        Thumbnail thumbnail = null;
+        SceneCache.Decision decision = null;
+        if (scope != null) {
+            long lookup = System.nanoTime();
+            thumbnail = Thumbnail.of(frame.bgr());
+            decision = scenes.decide(scope, thumbnail, frame.width(), frame.height(), model.info(), params, lookup);
+            if (decision.hit()) {
+                long done = System.nanoTime();
+                Timings timings = new Timings(ms(decoded - start), ms(done - decoded), 0, 0, ms(done - start));
+                return DetectionResult.of(model.info(), size, decision.detections(), timings, decision.info());
+            }
+        }
         ByteBuffer tensor = tensors.take(Preprocessor.bytes(contract.inputWidth(), contract.inputHeight()));
         Preprocessor.Prepared prepared;
         long preprocessed;
@@ -148,7 +179,9 @@ public class DetectionPipeline {
         record(model, detections, inferred - preprocessed);
         Timings timings = new Timings(ms(decoded - start), ms(preprocessed - decoded), ms(inferred - preprocessed),
                 ms(done - inferred), ms(done - start));
-        return DetectionResult.of(model.info(), new ImageSize(frame.width(), frame.height()), detections, timings);
+        SceneCache.CacheInfo cache = scope == null ? null : scenes.remember(scope, decision, thumbnail,
+                frame.width(), frame.height(), model.info(), params, detections);
+        return DetectionResult.of(model.info(), size, detections, timings, cache);
     }
 
     private void record(LoadedModel model, List<Detection> detections, long inferenceNanos) {

@@ -1,6 +1,8 @@
 package edge.detect;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import edge.model.ModelInfo;
+import edge.scene.SceneCache;
 
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,7 +18,8 @@ import java.util.stream.Collectors;
  * @param counts classes present, most frequent first, then by name
  */
 public record DetectionResult(ModelInfo model, ImageSize image, List<Detection> detections,
-                              Map<String, Integer> counts, Timings timings) {
+                              Map<String, Integer> counts, Timings timings,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) SceneCache.CacheInfo cache) {
 
     public record ImageSize(int width, int height) {
     }
@@ -32,7 +35,13 @@ public record DetectionResult(ModelInfo model, ImageSize image, List<Detection> 
     }
 
     public static DetectionResult of(ModelInfo model, ImageSize image, List<Detection> detections, Timings timings) {
-        return new DetectionResult(model, image, detections, countByClass(detections), timings);
+        return of(model, image, detections, timings, null);
+    }
+
+    /** @param cache what the scene cache did for this image, or null when it was not consulted */
+    public static DetectionResult of(ModelInfo model, ImageSize image, List<Detection> detections, Timings timings,
+                                     SceneCache.CacheInfo cache) {
+        return new DetectionResult(model, image, detections, countByClass(detections), timings, cache);
     }
 
     public int total() {

@@ -6,6 +6,7 @@ import edge.detect.ModelContract;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -37,9 +38,15 @@ public class ModelService {
     private final ModelLoader loader;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private volatile String problem = "no model loaded yet";
+    private final Event<ModelSwapped> swapped;
 
-    public ModelService(ModelConfig config, BatchConfig batch) {
+    /** Fired when a model starts serving: whatever was remembered about the previous one is stale. */
+    public record ModelSwapped(ModelInfo model) {
+    }
+
+    public ModelService(ModelConfig config, BatchConfig batch, Event<ModelSwapped> swapped) {
         this.config = config;
+        this.swapped = swapped;
         int threads = config.threads()
                 .orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / batch.effectiveWorkers()));
         this.loader = new ModelLoader(threads, config.spinning(), batch.maxSize() > 1 && batch.rewrite());
@@ -71,6 +78,7 @@ public class ModelService {
     public void swap(LoadedModel next) {
         LoadedModel previous = current.getAndSet(next);
         problem = null;
+        swapped.fire(new ModelSwapped(next.info()));
         if (previous != null) {
             LOG.infof("Swapped model %s %s -> %s %s", previous.info().name(), previous.info().version(),
                     next.info().name(), next.info().version());

@@ -39,7 +39,7 @@ public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceI
     @Override
     public void count(DetectRequest request, StreamObserver<CountResponse> responses) {
         try {
-            DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request));
+            DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request), scene(request));
             responses.onNext(ProtoMapping.countResponse(result, request.getCamera()));
             responses.onCompleted();
         } catch (RuntimeException e) {
@@ -97,8 +97,12 @@ public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceI
     }
 
     private DetectResponse detect(DetectRequest request) {
-        DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request));
+        DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request), scene(request));
         return ProtoMapping.detectResponse(result, request.getCamera());
+    }
+
+    static DetectionPipeline.Scene scene(DetectRequest request) {
+        return new DetectionPipeline.Scene(request.getCamera(), request.hasCache() ? request.getCache() : null);
     }
 
     static DetectOptions options(DetectRequest request) {

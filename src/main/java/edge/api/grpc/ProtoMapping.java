@@ -1,6 +1,7 @@
 package edge.api.grpc;
 
 import edge.api.grpc.v1.Box;
+import edge.api.grpc.v1.CacheInfo;
 import edge.api.grpc.v1.ClassCount;
 import edge.api.grpc.v1.CountResponse;
 import edge.api.grpc.v1.DetectResponse;
@@ -9,6 +10,7 @@ import edge.api.grpc.v1.ImageSize;
 import edge.api.grpc.v1.ModelInfo;
 import edge.api.grpc.v1.Timings;
 import edge.detect.DetectionResult;
+import edge.scene.SceneCache;
 
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,9 @@ final class ProtoMapping {
                 .setTimings(timings(result.timings()))
                 .setReport(result.report())
                 .setTotal(result.total());
+        if (result.cache() != null) {
+            b.setCache(cache(result.cache()));
+        }
         for (edge.detect.Detection d : result.detections()) {
             b.addDetections(Detection.newBuilder()
                     .setClassId(d.classId()).setLabel(d.label()).setConfidence(d.confidence())
@@ -39,13 +44,20 @@ final class ProtoMapping {
     }
 
     static CountResponse countResponse(DetectionResult result, String camera) {
-        return CountResponse.newBuilder()
+        CountResponse.Builder b = CountResponse.newBuilder()
                 .putAllCounts(result.counts()).setTotal(result.total()).setReport(result.report())
                 .setModel(model(result.model()))
                 .addAllOrderedCounts(orderedCounts(result.counts()))
                 .setTimings(timings(result.timings()))
-                .setCamera(camera)
-                .build();
+                .setCamera(camera);
+        if (result.cache() != null) {
+            b.setCache(cache(result.cache()));
+        }
+        return b.build();
+    }
+
+    private static CacheInfo cache(SceneCache.CacheInfo info) {
+        return CacheInfo.newBuilder().setHit(info.hit()).setAgeMs(info.ageMs()).setScene(info.scene()).build();
     }
 
     private static List<ClassCount> orderedCounts(Map<String, Integer> counts) {

@@ -1,6 +1,7 @@
 package edge.api.rest;
 
 import edge.detect.DetectOptions;
+import edge.detect.DetectionPipeline;
 import edge.detect.InvalidRequest;
 import jakarta.ws.rs.QueryParam;
 
@@ -27,6 +28,14 @@ public class DetectQuery {
     @QueryParam("format")
     String format;
 
+    /** The camera the frame comes from: the scene-cache scope. */
+    @QueryParam("camera")
+    String camera;
+
+    /** {@code false} bypasses the scene cache. */
+    @QueryParam("cache")
+    String cache;
+
     /** The {@code image_id} written into COCO results. */
     @QueryParam("imageId")
     String imageId;
@@ -34,6 +43,17 @@ public class DetectQuery {
     DetectOptions options() {
         return new DetectOptions(parseFloat("conf", conf), parseFloat("iou", iou), parseInt("maxDet", maxDet),
                 DetectOptions.splitClasses(classes));
+    }
+
+    DetectionPipeline.Scene scene() {
+        Boolean useCache = null;
+        if (cache != null && !cache.isBlank()) {
+            if (!cache.equals("true") && !cache.equals("false")) {
+                throw new InvalidRequest("cache must be true or false, got '" + cache + "'");
+            }
+            useCache = Boolean.valueOf(cache);
+        }
+        return new DetectionPipeline.Scene(camera, useCache);
     }
 
     boolean coco() {

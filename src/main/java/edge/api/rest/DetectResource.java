@@ -63,7 +63,7 @@ public class DetectResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Responses.CountResponse count(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                                          @BeanParam DetectQuery query) {
-        return Responses.CountResponse.of(pipeline.detect(rawImage(body, contentType), query.options()));
+        return Responses.CountResponse.of(pipeline.detect(rawImage(body, contentType), query.options(), query.scene()));
     }
 
     @POST
@@ -71,7 +71,7 @@ public class DetectResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     public Responses.CountResponse countMultipart(@RestForm(IMAGE_FIELD) FileUpload image, @BeanParam DetectQuery query) {
-        return Responses.CountResponse.of(pipeline.detect(multipartImage(image), query.options()));
+        return Responses.CountResponse.of(pipeline.detect(multipartImage(image), query.options(), query.scene()));
     }
 
     @POST
@@ -94,13 +94,13 @@ public class DetectResource {
 
     private Object detect(byte[] image, DetectQuery query) {
         boolean coco = query.coco();
-        DetectionResult result = pipeline.detect(image, query.options());
+        DetectionResult result = pipeline.detect(image, query.options(), query.scene());
         return coco ? Responses.coco(result, query.cocoImageId()) : result;
     }
 
     private Response annotate(byte[] image, String accept, DetectQuery query) {
         Annotator.Encoding encoding = prefersPng(accept) ? Annotator.Encoding.PNG : Annotator.Encoding.JPEG;
-        DetectionPipeline.Annotated annotated = pipeline.annotate(image, query.options(), encoding);
+        DetectionPipeline.Annotated annotated = pipeline.annotate(image, query.options(), query.scene(), encoding);
         return Response.ok(annotated.image(), annotated.mediaType()).build();
     }
 

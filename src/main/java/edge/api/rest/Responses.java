@@ -1,9 +1,11 @@
 package edge.api.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import edge.detect.CocoClasses;
 import edge.detect.Detection;
 import edge.detect.DetectionResult;
 import edge.model.ModelInfo;
+import edge.scene.SceneCache;
 
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,10 @@ final class Responses {
     }
 
     /** {@code POST /count}. */
-    record CountResponse(Map<String, Integer> counts, int total, String report, ModelInfo model) {
+    record CountResponse(Map<String, Integer> counts, int total, String report, ModelInfo model,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) SceneCache.CacheInfo cache) {
         static CountResponse of(DetectionResult result) {
-            return new CountResponse(result.counts(), result.total(), result.report(), result.model());
+            return new CountResponse(result.counts(), result.total(), result.report(), result.model(), result.cache());
         }
     }
 

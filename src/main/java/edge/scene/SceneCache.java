@@ -1,0 +1,202 @@
+package edge.scene;
+
+import edge.config.SceneConfig;
+import edge.detect.Box;
+import edge.detect.DetectParams;
+import edge.detect.Detection;
+import edge.model.ModelInfo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import edge.model.ModelService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Recurring scenes per scope (camera): a bounded LRU set of thumbnails with the detections computed for them.
+ * A frame that matches a remembered scene (same model, same parameters, fresh enough, not hit too often in a row)
+ * is answered from it; anything else is a miss and the caller runs the model and remembers the result.
+ */
+@ApplicationScoped
+public class SceneCache {
+
+    /** What a response says about the cache: whether it answered, how old its answer is, which scene. */
+    public record CacheInfo(boolean hit, long ageMs, String scene) {
+    }
+
+    /** The cache's verdict on a frame. {@code scene} is the entry to refresh after a forced re-check, else null. */
+    public record Decision(List<Detection> detections, CacheInfo info, Scene scene) {
+        public boolean hit() {
+            return detections != null;
+        }
+    }
+
+    /** One remembered scene. */
+    public static final class Scene {
+        final String id;
+        Thumbnail thumbnail;
+        String modelSha;
+        DetectParams params;
+        List<Detection> detections;
+        int width;
+        int height;
+        long created;
+        int consecutiveHits;
+
+        Scene(String id) {
+            this.id = id;
+        }
+    }
+
+    private final SceneConfig config;
+    private final SceneMatcher matcher;
+    private final long ttlNanos;
+    private final Map<String, LinkedHashMap<String, Scene>> scopes;
+    private long nextId;
+
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter rechecks;
+    private final Timer matching;
+
+    public SceneCache(SceneConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.matcher = new SceneMatcher(config.minCorrelation(), config.maxBlockDifference(),
+                config.maxFingerprintBits());
+        this.ttlNanos = config.ttl().toNanos();
+        this.scopes = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, LinkedHashMap<String, Scene>> eldest) {
+                return size() > config.maxScopes();
+            }
+        };
+        this.hits = Counter.builder("edge.cache.lookups").tag("result", "hit").register(registry);
+        this.misses = Counter.builder("edge.cache.lookups").tag("result", "miss").register(registry);
+        this.rechecks = Counter.builder("edge.cache.lookups").tag("result", "recheck")
+                .description("Matches answered afresh because the scene was hit edge.cache.max-hits times in a row")
+                .register(registry);
+        this.matching = Timer.builder("edge.cache.matching").description("Thumbnail and matching time per lookup")
+                .register(registry);
+        Gauge.builder("edge.cache.scenes", this, SceneCache::size).description("Scenes remembered, all scopes")
+                .register(registry);
+        Gauge.builder("edge.cache.scopes", this, c -> c.scopeCount()).description("Scopes (cameras) remembered")
+                .register(registry);
+    }
+
+    /** The scope of a request, or null when the cache does not apply to it. */
+    public String scope(String camera, Boolean useCache) {
+        if (!config.enabled() || Boolean.FALSE.equals(useCache)) {
+            return null;
+        }
+        if (camera != null && !camera.isBlank()) {
+            return camera;
+        }
+        return config.sharedScope() ? "shared" : null;
+    }
+
+    public Decision decide(String scope, Thumbnail frame, int width, int height, ModelInfo model, DetectParams params,
+                           long startNanos) {
+        try {
+            synchronized (this) {
+                LinkedHashMap<String, Scene> scenes = scopes.get(scope);
+                if (scenes == null) {
+                    misses.increment();
+                    return new Decision(null, null, null);
+                }
+                long now = System.nanoTime();
+                for (Iterator<Scene> it = scenes.values().iterator(); it.hasNext(); ) {
+                    Scene s = it.next();
+                    if (!s.modelSha.equals(model.sha256()) || now - s.created > ttlNanos) {
+                        it.remove(); // another model's answer, or too old to trust
+                    }
+                }
+                List<Scene> newestFirst = new ArrayList<>(scenes.values());
+                java.util.Collections.reverse(newestFirst);
+                for (Scene s : newestFirst) {
+                    if (!s.params.equals(params) || !matcher.compare(s.thumbnail, frame).same()) {
+                        continue;
+                    }
+                    scenes.get(s.id); // touch: most recently used
+                    if (s.consecutiveHits >= config.maxHits()) {
+                        rechecks.increment();
+                        return new Decision(null, null, s);
+                    }
+                    s.consecutiveHits++;
+                    hits.increment();
+                    long age = TimeUnit.NANOSECONDS.toMillis(now - s.created);
+                    return new Decision(scaled(s.detections, s.width, s.height, width, height),
+                            new CacheInfo(true, age, s.id), s);
+                }
+                misses.increment();
+                return new Decision(null, null, null);
+            }
+        } finally {
+            matching.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Remembers fresh detections for a frame: refreshes the re-checked scene, or adds a new one. */
+    public CacheInfo remember(String scope, Decision decision, Thumbnail frame, int width, int height,
+                              ModelInfo model, DetectParams params, List<Detection> detections) {
+        synchronized (this) {
+            LinkedHashMap<String, Scene> scenes = scopes.computeIfAbsent(scope, k -> new LinkedHashMap<>(16, 0.75f, true));
+            Scene s = decision.scene() != null && scenes.containsKey(decision.scene().id) ? decision.scene()
+                    : new Scene(scope + "-" + (++nextId));
+            s.thumbnail = frame;
+            s.modelSha = model.sha256();
+            s.params = params;
+            s.detections = List.copyOf(detections);
+            s.width = width;
+            s.height = height;
+            s.created = System.nanoTime();
+            s.consecutiveHits = 0;
+            scenes.put(s.id, s);
+            while (scenes.size() > config.maxScenes()) {
+                scenes.remove(scenes.keySet().iterator().next());
+            }
+            return new CacheInfo(false, 0, s.id);
+        }
+    }
+
+    /** Forgets every scene: the model changed, so no remembered answer names the model in service. */
+    public synchronized void clear() {
+        scopes.clear();
+    }
+
+    void onModelSwapped(@Observes ModelService.ModelSwapped swapped) {
+        clear();
+    }
+
+    public synchronized int size() {
+        return scopes.values().stream().mapToInt(Map::size).sum();
+    }
+
+    public synchronized int scopeCount() {
+        return scopes.size();
+    }
+
+    public synchronized int size(String scope) {
+        LinkedHashMap<String, Scene> scenes = scopes.get(scope);
+        return scenes == null ? 0 : scenes.size();
+    }
+
+    /** Boxes found on a frame of one size, placed on a frame of another size of the same scene. */
+    static List<Detection> scaled(List<Detection> detections, int fromWidth, int fromHeight, int toWidth,
+                                  int toHeight) {
+        if (fromWidth == toWidth && fromHeight == toHeight) {
+            return detections;
+        }
+        float sx = (float) toWidth / fromWidth;
+        float sy = (float) toHeight / fromHeight;
+        return detections.stream().map(d -> new Detection(d.classId(), d.label(), d.confidence(),
+                new Box(d.box().x1() * sx, d.box().y1() * sy, d.box().x2() * sx, d.box().y2() * sy))).toList();
+    }
+}
