@@ -76,6 +76,19 @@ class GrpcApiTest {
     }
 
     @Test
+    void theSceneCacheAnswersOverGrpcToo() {
+        DetectRequest frame = request("zidane.jpg").toBuilder().setCamera("grpc-cam").build();
+        DetectResponse first = stub.detect(frame);
+        assertTrue(first.hasCache());
+        assertEquals(false, first.getCache().getHit());
+        DetectResponse second = stub.detect(frame);
+        assertEquals(true, second.getCache().getHit());
+        assertEquals(first.getCache().getScene(), second.getCache().getScene());
+        assertEquals(first.getDetectionsList(), second.getDetectionsList());
+        assertEquals(false, stub.detect(frame.toBuilder().setCache(false).build()).hasCache());
+    }
+
+    @Test
     void parametersApplyAndUnsetMeansDefault() {
         assertEquals("bus 1", stub.count(request("bus.jpg").toBuilder().addClasses("bus").build()).getReport());
         assertEquals("person 3, bus 1", stub.count(request("bus.jpg").toBuilder().setConf(0.5f).build()).getReport());
