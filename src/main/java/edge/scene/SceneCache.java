@@ -8,6 +8,8 @@ import edge.model.ModelInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import edge.model.ModelService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,6 +68,7 @@ public class SceneCache {
     private final Counter misses;
     private final Counter rechecks;
     private final Timer matching;
+    private final MultiGauge scenesPerScope;
 
     public SceneCache(SceneConfig config, MeterRegistry registry) {
         this.config = config;
@@ -87,6 +90,8 @@ public class SceneCache {
                 .register(registry);
         Gauge.builder("edge.cache.scenes", this, SceneCache::size).description("Scenes remembered, all scopes")
                 .register(registry);
+        this.scenesPerScope = MultiGauge.builder("edge.cache.scope.scenes")
+                .description("Scenes remembered per scope (camera)").register(registry);
         Gauge.builder("edge.cache.scopes", this, c -> c.scopeCount()).description("Scopes (cameras) remembered")
                 .register(registry);
     }
@@ -162,6 +167,7 @@ public class SceneCache {
             while (scenes.size() > config.maxScenes()) {
                 scenes.remove(scenes.keySet().iterator().next());
             }
+            publishPerScope();
             return new CacheInfo(false, 0, s.id);
         }
     }
@@ -169,6 +175,14 @@ public class SceneCache {
     /** Forgets every scene: the model changed, so no remembered answer names the model in service. */
     public synchronized void clear() {
         scopes.clear();
+        publishPerScope();
+    }
+
+    /** One gauge row per remembered scope; rows of forgotten scopes go away (bounded by edge.cache.max-scopes). */
+    private void publishPerScope() {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        scopes.forEach((scope, scenes) -> rows.add(MultiGauge.Row.of(Tags.of("scope", scope), scenes.size())));
+        scenesPerScope.register(rows, true);
     }
 
     void onModelSwapped(@Observes ModelService.ModelSwapped swapped) {
