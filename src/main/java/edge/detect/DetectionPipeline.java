@@ -71,11 +71,49 @@ public class DetectionPipeline {
         public static final Scene NONE = new Scene(null, false);
     }
 
+    /**
+     * Frames of a camera first meet the scene cache: a reduced-scale grey decode and a thumbnail, without a work
+     * slot; a hit is answered at once, ahead of every frame waiting for the model. Only a miss decodes in full and
+     * waits for the model.
+     */
     public DetectionResult detect(byte[] image, DetectOptions options, Scene scene) {
         long start = System.nanoTime();
-        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
-             Frame frame = decodeInTurn(ticket, image)) {
-            return detect(lease.model(), frame, options, scene, start, System.nanoTime());
+        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire()) {
+            LoadedModel model = lease.model();
+            DetectParams params = options.resolve(defaults, model.contract().classNames());
+            SceneLookup lookup = lookUp(model, params, image, scene, start);
+            if (lookup != null && lookup.decision().hit()) {
+                return lookup.answer(model, start);
+            }
+            try (Frame frame = decodeInTurn(ticket, image)) {
+                return detect(model, frame, params, lookup, start, System.nanoTime());
+            }
+        }
+    }
+
+    /** What the scene cache said about a frame, with the thumbnail to remember on a miss. */
+    private record SceneLookup(String scope, Thumbnail thumbnail, SceneCache.Decision decision, ImageSize size,
+                               long lookedUp) {
+        DetectionResult answer(LoadedModel model, long start) {
+            double ms = ms(lookedUp - start);
+            return DetectionResult.of(model.info(), size, decision.detections(), new Timings(ms, 0, 0, 0, ms),
+                    decision.info());
+        }
+    }
+
+    /** Null when the cache does not apply to this request. */
+    private SceneLookup lookUp(LoadedModel model, DetectParams params, byte[] image, Scene scene, long start) {
+        String scope = scenes.scope(scene.camera(), scene.cache());
+        if (scope == null) {
+            return null;
+        }
+        long began = System.nanoTime();
+        try (ImageDecoder.Preview preview = decoder.preview(image)) {
+            Thumbnail thumbnail = Thumbnail.ofGrey(preview.grey());
+            SceneCache.Decision decision = scenes.decide(scope, thumbnail, preview.width(), preview.height(),
+                    model.info(), params, began);
+            return new SceneLookup(scope, thumbnail, decision, new ImageSize(preview.width(), preview.height()),
+                    System.nanoTime());
         }
     }
 
@@ -92,16 +130,24 @@ public class DetectionPipeline {
 
     public Annotated annotate(byte[] image, DetectOptions options, Scene scene, Annotator.Encoding encoding) {
         long start = System.nanoTime();
-        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire();
-             Frame frame = decodeInTurn(ticket, image)) {
-            DetectionResult result = detect(lease.model(), frame, options, scene, start, System.nanoTime());
-            List<Annotator.Mark> marks = result.detections().stream()
-                    .map(d -> new Annotator.Mark(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2(),
-                            String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence()), d.classId()))
-                    .toList();
-            return new Annotated(result, Annotator.drawAndEncode(frame, marks, encoding, annotateJpegQuality),
-                    encoding.mediaType);
+        try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire()) {
+            LoadedModel model = lease.model();
+            DetectParams params = options.resolve(defaults, model.contract().classNames());
+            SceneLookup lookup = lookUp(model, params, image, scene, start);
+            try (Frame frame = decodeInTurn(ticket, image)) {
+                return annotate(lookup != null && lookup.decision().hit() ? lookup.answer(model, start)
+                        : detect(model, frame, params, lookup, start, System.nanoTime()), frame, encoding);
+            }
         }
+    }
+
+    private Annotated annotate(DetectionResult result, Frame frame, Annotator.Encoding encoding) {
+        List<Annotator.Mark> marks = result.detections().stream()
+                .map(d -> new Annotator.Mark(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2(),
+                        String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence()), d.classId()))
+                .toList();
+        return new Annotated(result, Annotator.drawAndEncode(frame, marks, encoding, annotateJpegQuality),
+                encoding.mediaType);
     }
 
     /** The model's own output for a tensor the client prepared itself (KServe's raw-tensor mode). */
@@ -143,24 +189,10 @@ public class DetectionPipeline {
         }
     }
 
-    private DetectionResult detect(LoadedModel model, Frame frame, DetectOptions options, Scene scene, long start,
+    private DetectionResult detect(LoadedModel model, Frame frame, DetectParams params, SceneLookup lookup, long start,
                                    long decoded) {
         ModelContract contract = model.contract();
-        DetectParams params = options.resolve(defaults, contract.classNames());
         ImageSize size = new ImageSize(frame.width(), frame.height());
-        String scope = scenes.scope(scene.camera(), scene.cache());
-        Thumbnail thumbnail = null;
-        SceneCache.Decision decision = null;
-        if (scope != null) {
-            long lookup = System.nanoTime();
-            thumbnail = Thumbnail.of(frame.bgr());
-            decision = scenes.decide(scope, thumbnail, frame.width(), frame.height(), model.info(), params, lookup);
-            if (decision.hit()) {
-                long done = System.nanoTime();
-                Timings timings = new Timings(ms(decoded - start), ms(done - decoded), 0, 0, ms(done - start));
-                return DetectionResult.of(model.info(), size, decision.detections(), timings, decision.info());
-            }
-        }
         ByteBuffer tensor = tensors.take(Preprocessor.bytes(contract.inputWidth(), contract.inputHeight()));
         Preprocessor.Prepared prepared;
         long preprocessed;
@@ -179,8 +211,8 @@ public class DetectionPipeline {
         record(model, detections, inferred - preprocessed);
         Timings timings = new Timings(ms(decoded - start), ms(preprocessed - decoded), ms(inferred - preprocessed),
                 ms(done - inferred), ms(done - start));
-        SceneCache.CacheInfo cache = scope == null ? null : scenes.remember(scope, decision, thumbnail,
-                frame.width(), frame.height(), model.info(), params, detections);
+        SceneCache.CacheInfo cache = lookup == null ? null : scenes.remember(lookup.scope(), lookup.decision(),
+                lookup.thumbnail(), frame.width(), frame.height(), model.info(), params, detections);
         return DetectionResult.of(model.info(), size, detections, timings, cache);
     }
 

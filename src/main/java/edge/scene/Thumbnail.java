@@ -21,10 +21,19 @@ public record Thumbnail(int side, float[] pixels, float[] blockMeans, long finge
 
     public static Thumbnail of(Mat bgr) {
         Mat grey = new Mat();
+        try {
+            Imgproc.cvtColor(bgr, grey, Imgproc.COLOR_BGR2GRAY);
+            return ofGrey(grey);
+        } finally {
+            grey.release();
+        }
+    }
+
+    /** From an 8-bit grey image of any size (such as a reduced-scale decode). */
+    public static Thumbnail ofGrey(Mat grey) {
         Mat small = new Mat();
         Mat floats = new Mat();
         try {
-            Imgproc.cvtColor(bgr, grey, Imgproc.COLOR_BGR2GRAY);
             Imgproc.resize(grey, small, new Size(SIDE, SIDE), 0, 0, Imgproc.INTER_AREA);
             small.convertTo(floats, CvType.CV_32F);
             MatOfDouble mean = new MatOfDouble();
@@ -41,7 +50,6 @@ public record Thumbnail(int side, float[] pixels, float[] blockMeans, long finge
             std.release();
             return of(pixels);
         } finally {
-            grey.release();
             small.release();
             floats.release();
         }
