@@ -19,23 +19,8 @@ public final class ImageDecoder {
     }
 
     public Frame decode(byte[] bytes) {
-        checkByteCount(bytes == null ? 0 : bytes.length);
-        ImageHeader header = ImageHeader.read(bytes);
-        if (header.pixels() > limits.maxPixels()) {
-            throw new ImageRejected(ImageRejected.Reason.TOO_MANY_PIXELS, String.format(
-                    "the image is %dx%d = %d pixels, over the limit of %d (edge.image.max-pixels)",
-                    header.width(), header.height(), header.pixels(), limits.maxPixels()));
-        }
-        Mat decoded;
-        try (var encoded = new ClosableMat(new MatOfByte(bytes))) {
-            // Orientation is applied below from the header we already read, the same way for every codec.
-            decoded = Imgcodecs.imdecode(encoded.mat(), Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
-        }
-        if (decoded.empty()) {
-            decoded.release();
-            throw new ImageRejected(ImageRejected.Reason.UNDECODABLE,
-                    "the " + header.format().getName() + " data could not be decoded (corrupt or truncated)");
-        }
+        ImageHeader header = checkedHeader(bytes);
+        Mat decoded = imdecode(bytes, header, Imgcodecs.IMREAD_COLOR);
         if (decoded.cols() != header.width() || decoded.rows() != header.height()) {
             int width = decoded.cols();
             int height = decoded.rows();
@@ -62,6 +47,19 @@ public final class ImageDecoder {
     static final int PREVIEW_MIN_SIDE = 64;
 
     public Preview preview(byte[] bytes) {
+        ImageHeader header = checkedHeader(bytes);
+        int side = Math.min(header.width(), header.height());
+        int flag = side >= 8 * PREVIEW_MIN_SIDE ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8
+                : side >= 4 * PREVIEW_MIN_SIDE ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4
+                : side >= 2 * PREVIEW_MIN_SIDE ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2 : Imgcodecs.IMREAD_GRAYSCALE;
+        Mat decoded = imdecode(bytes, header, flag);
+        boolean turned = header.orientation() >= 5;
+        return new Preview(upright(decoded, header.orientation()), turned ? header.height() : header.width(),
+                turned ? header.width() : header.height());
+    }
+
+    /** The header of an image within the byte and pixel limits, judged before any pixel is decoded. */
+    private ImageHeader checkedHeader(byte[] bytes) {
         checkByteCount(bytes == null ? 0 : bytes.length);
         ImageHeader header = ImageHeader.read(bytes);
         if (header.pixels() > limits.maxPixels()) {
@@ -69,22 +67,21 @@ public final class ImageDecoder {
                     "the image is %dx%d = %d pixels, over the limit of %d (edge.image.max-pixels)",
                     header.width(), header.height(), header.pixels(), limits.maxPixels()));
         }
-        int side = Math.min(header.width(), header.height());
-        int flag = side >= 8 * PREVIEW_MIN_SIDE ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8
-                : side >= 4 * PREVIEW_MIN_SIDE ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4
-                : side >= 2 * PREVIEW_MIN_SIDE ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2 : Imgcodecs.IMREAD_GRAYSCALE;
+        return header;
+    }
+
+    /** OpenCV's decode with {@code flags}; orientation is applied by the caller from the header, alike for every codec. */
+    private static Mat imdecode(byte[] bytes, ImageHeader header, int flags) {
         Mat decoded;
         try (var encoded = new ClosableMat(new MatOfByte(bytes))) {
-            decoded = Imgcodecs.imdecode(encoded.mat(), flag | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+            decoded = Imgcodecs.imdecode(encoded.mat(), flags | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
         }
         if (decoded.empty()) {
             decoded.release();
             throw new ImageRejected(ImageRejected.Reason.UNDECODABLE,
                     "the " + header.format().getName() + " data could not be decoded (corrupt or truncated)");
         }
-        boolean turned = header.orientation() >= 5;
-        return new Preview(upright(decoded, header.orientation()), turned ? header.height() : header.width(),
-                turned ? header.width() : header.height());
+        return decoded;
     }
 
     public void checkByteCount(long byteCount) {
