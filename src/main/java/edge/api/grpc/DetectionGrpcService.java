@@ -27,24 +27,13 @@ public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceI
 
     @Override
     public void detect(DetectRequest request, StreamObserver<DetectResponse> responses) {
-        try {
-            DetectResponse response = detect(request);
-            responses.onNext(response);
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-        }
+        GrpcErrors.answer(responses, () -> detect(request));
     }
 
     @Override
     public void count(DetectRequest request, StreamObserver<CountResponse> responses) {
-        try {
-            DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request), scene(request));
-            responses.onNext(ProtoMapping.countResponse(result, request.getCamera()));
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-        }
+        GrpcErrors.answer(responses, () -> ProtoMapping.countResponse(
+                pipeline.detect(request.getImage().toByteArray(), options(request), scene(request)), request.getCamera()));
     }
 
     /**

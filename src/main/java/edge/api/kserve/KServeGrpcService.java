@@ -21,7 +21,6 @@ import edge.api.kserve.grpc.ServerMetadataResponse;
 import edge.api.kserve.grpc.ServerReadyRequest;
 import edge.api.kserve.grpc.ServerReadyResponse;
 import edge.detect.InvalidRequest;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -33,7 +32,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * {@code inference.GRPCInferenceService}: the KServe v2 gRPC API. Answers in the form the request used: raw
@@ -52,23 +50,23 @@ public class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> responses) {
-        answer(responses, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+        GrpcErrors.answer(responses, () -> ServerLiveResponse.newBuilder().setLive(true).build());
     }
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> responses) {
-        answer(responses, () -> ServerReadyResponse.newBuilder().setReady(kserve.serverReady()).build());
+        GrpcErrors.answer(responses, () -> ServerReadyResponse.newBuilder().setReady(kserve.serverReady()).build());
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> responses) {
-        answer(responses, () -> ModelReadyResponse.newBuilder()
+        GrpcErrors.answer(responses, () -> ModelReadyResponse.newBuilder()
                 .setReady(kserve.modelReady(request.getName(), request.getVersion())).build());
     }
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             KServeInference.ServerMetadata m = kserve.serverMetadata();
             return ServerMetadataResponse.newBuilder().setName(m.name()).setVersion(m.version())
                     .addAllExtensions(m.extensions()).build();
@@ -77,7 +75,7 @@ public class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
 
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             ModelMetadata m = kserve.modelMetadata(request.getName(), request.getVersion());
             ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(m.name())
                     .addAllVersions(m.versions()).setPlatform(m.platform()).putAllProperties(m.properties());
@@ -89,26 +87,11 @@ public class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             boolean raw = request.getRawInputContentsCount() > 0;
             InferAnswer answer = kserve.infer(call(request, raw));
             return response(answer, raw);
         });
-    }
-
-    private static <T> void answer(StreamObserver<T> responses, Supplier<T> work) {
-        T response;
-        try {
-            response = work.get();
-        } catch (ModelNotFound e) {
-            responses.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(response);
-        responses.onCompleted();
     }
 
     private static ModelMetadataResponse.TensorMetadata tensorMetadata(Tensor t) {
