@@ -2,6 +2,8 @@ package edge;
 
 import edge.eval.EvalCommand;
 import edge.model.BatchifyCommand;
+import edge.registry.PublishCommand;
+import edge.registry.sign.KeygenCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -11,7 +13,8 @@ import java.util.List;
 
 /**
  * Serves by default; {@code eval FOLDER} runs the accuracy evaluation through the same pipeline and exits;
- * {@code batchify IN OUT} rewrites a fixed-batch model to a dynamic batch.
+ * {@code batchify IN OUT} rewrites a fixed-batch model to a dynamic batch; {@code publish} pushes a signed model to a
+ * registry and {@code keygen} makes the signing key pair.
  */
 @QuarkusMain
 public class EdgeMain implements QuarkusApplication {
@@ -43,8 +46,14 @@ public class EdgeMain implements QuarkusApplication {
         if (args[0].equals("batchify")) {
             return BatchifyCommand.run(rest, System.out);
         }
-        System.out.println("unknown command '" + args[0] + "'; commands: eval FOLDER, batchify IN.onnx OUT.onnx "
-                + "(no command: serve)");
+        if (args[0].equals("publish")) {
+            return PublishCommand.run(rest, System.out);
+        }
+        if (args[0].equals("keygen")) {
+            return KeygenCommand.run(rest, System.out);
+        }
+        System.out.println("unknown command '" + args[0] + "'; commands: eval FOLDER, batchify IN.onnx OUT.onnx, "
+                + "publish MODEL.onnx ..., keygen PRIVATE.pem PUBLIC.pem (no command: serve)");
         return 2;
     }
 }

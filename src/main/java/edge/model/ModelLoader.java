@@ -61,15 +61,23 @@ public final class ModelLoader {
      * @param name the name to serve it under; empty: the file name without {@code .onnx}
      */
     public LoadedModel load(Path path, Optional<String> name) throws ModelRejected {
+        return load(path, name, Optional.empty());
+    }
+
+    /**
+     * @param version the version to serve it under (a registry artifact's own); empty: read from the model
+     */
+    public LoadedModel load(Path path, Optional<String> name, Optional<String> version) throws ModelRejected {
         long start = System.nanoTime();
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new ModelRejected("no readable model file at " + path.toAbsolutePath(), null);
+            throw new ModelRejected(ModelRejected.Kind.UNREADABLE, "no readable model file at " + path.toAbsolutePath(),
+                    null);
         }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new ModelRejected("cannot read " + path + ": " + e.getMessage(), e);
+            throw new ModelRejected(ModelRejected.Kind.UNREADABLE, "cannot read " + path + ": " + e.getMessage(), e);
         }
         String sha256 = sha256(bytes);
         BatchRewrite.Result batched = analyse(bytes, path);
@@ -78,7 +86,7 @@ public final class ModelLoader {
         try (OrtSession.SessionOptions options = sessionOptions()) {
             session = env.createSession(bytes, options);
         } catch (OrtException e) {
-            throw new ModelRejected("ONNX Runtime cannot load " + path.getFileName() + " as an ONNX model: "
+            throw new ModelRejected(ModelRejected.Kind.NOT_ONNX, "ONNX Runtime cannot load " + path.getFileName() + " as an ONNX model: "
                     + e.getMessage(), e);
         }
         try {
@@ -95,7 +103,8 @@ public final class ModelLoader {
                 LOG.infof("%s quantizes activations dynamically (one scale per tensor): its images are not batched, "
                         + "so that no answer depends on the other requests of a batch", path.getFileName());
             }
-            ModelInfo info = new ModelInfo(name.orElseGet(() -> stem(path)), version(session, metadata), sha256);
+            ModelInfo info = new ModelInfo(name.orElseGet(() -> stem(path)),
+                    version.isPresent() ? version.get() : version(session, metadata), sha256);
             LoadedModel model = new LoadedModel(env, session, contract, info, contract.batchDynamic() && independent);
             long loaded = System.nanoTime();
             warmUp(model);
