@@ -26,4 +26,14 @@ public interface ModelConfig {
      */
     @WithDefault("true")
     boolean spinning();
+
+    /**
+     * Folder of the local model store: every model pulled from the registry and validated, kept across restarts so
+     * that a box without its uplink serves the last good one. Needed when {@code edge.registry.url} is set.
+     */
+    Optional<Path> store();
+
+    /** How many validated versions the store keeps (the serving one and the pinned one are never deleted). */
+    @WithDefault("3")
+    int keep();
 }

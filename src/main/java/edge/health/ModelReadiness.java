@@ -1,21 +1,27 @@
 package edge.health;
 
 import edge.model.ModelService;
+import edge.registry.ModelRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once a model is loaded and warmed; the data name it, or say why there is none. */
+/**
+ * Ready once a model is loaded and warmed, and through every swap after that (the old model serves until the new
+ * one is warm); the data name it and its manifest digest, or say why there is none, and the last registry pull.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
 
     private final ModelService models;
+    private final ModelRepository repository;
 
-    public ModelReadiness(ModelService models) {
+    public ModelReadiness(ModelService models, ModelRepository repository) {
         this.models = models;
+        this.repository = repository;
     }
 
     @Override
@@ -26,6 +32,18 @@ public class ModelReadiness implements HealthCheck {
                 model -> builder.up().withData("name", model.name()).withData("version", model.version())
                         .withData("sha256", model.sha256()),
                 () -> builder.down().withData("reason", status.problem()));
+        ModelRepository.Serving serving = repository.serving();
+        if (serving != null && serving.digest() != null) {
+            builder.withData("digest", serving.digest()).withData("source", serving.source());
+        }
+        repository.pinned().ifPresent(digest -> builder.withData("pinned", digest));
+        ModelRepository.PullResult pull = repository.lastPull();
+        if (pull != null) {
+            builder.withData("lastPull", pull.outcome() + " at " + pull.at());
+            if (pull.failed()) {
+                builder.withData("lastPullError", pull.reason() + ": " + pull.message());
+            }
+        }
         return builder.build();
     }
 }

@@ -4,18 +4,17 @@ import edge.config.BatchConfig;
 import edge.config.ModelConfig;
 import edge.detect.ModelContract;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The current model: loaded at start from {@code edge.model.path}, leased to each request, swapped atomically.
+ * The current model, leased to each request and swapped atomically ({@code edge.registry.ModelRepository} decides
+ * which model that is).
  * Requests in flight keep the model they started with; it is closed when the last of them is done.
  */
 @ApplicationScoped
@@ -34,7 +33,6 @@ public class ModelService {
         }
     }
 
-    private final ModelConfig config;
     private final ModelLoader loader;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private volatile String problem = "no model loaded yet";
@@ -45,25 +43,21 @@ public class ModelService {
     }
 
     public ModelService(ModelConfig config, BatchConfig batch, Event<ModelSwapped> swapped) {
-        this.config = config;
         this.swapped = swapped;
         int threads = config.threads()
                 .orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / batch.effectiveWorkers()));
         this.loader = new ModelLoader(threads, config.spinning(), batch.maxSize() > 1 && batch.rewrite());
     }
 
-    void onStart(@Observes StartupEvent event) {
-        Optional<Path> path = config.path();
-        if (path.isEmpty()) {
-            problem = "no model configured: set edge.model.path (env EDGE_MODEL_PATH) to a YOLO ONNX file";
-            LOG.warn(problem + "; detection requests are answered 503 until a model is loaded");
-            return;
-        }
-        try {
-            swap(loader.load(path.get(), config.name()));
-        } catch (ModelRejected e) {
-            problem = e.getMessage();
-            LOG.error("Model refused, the service stays unready: " + problem);
+    /** Loads model files with this service's ONNX Runtime settings. */
+    public ModelLoader loader() {
+        return loader;
+    }
+
+    /** Says why nothing serves yet, while nothing does (readiness shows it). */
+    public void unavailable(String reason) {
+        if (current.get() == null) {
+            problem = reason;
         }
     }
 

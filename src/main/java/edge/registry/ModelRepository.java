@@ -107,7 +107,13 @@ public class ModelRepository {
     private volatile Serving serving;
     private volatile PullResult lastPull;
     private volatile Gauge servingGauge;
-    private final Map<String, PullResult> refused = new LinkedHashMap<>();
+    /** Digests refused for good, so polls do not download them again; the oldest are forgotten first. */
+    private final Map<String, PullResult> refused = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PullResult> eldest) {
+            return size() > 64;
+        }
+    };
     private int failuresInRow;
 
     public ModelRepository(ModelConfig modelConfig, RegistryConfig config, DetectConfig detect, ImageConfig image,
@@ -296,15 +302,18 @@ public class ModelRepository {
                 return record(new PullResult(clock.instant(), "still-refused", digest, earlier.reason(),
                         earlier.message() + " (refused at " + earlier.at() + "; POST /models/pull checks it again)"));
             }
-            switchTo(digest);
+            switchTo(digest, config.tag());
             refused.remove(digest);
             return record(new PullResult(clock.instant(), "updated", digest, null,
                     "now serving " + serving.name() + " " + serving.version()));
         } catch (PullFailure e) {
             PullResult result = new PullResult(clock.instant(), e.reason().refusal ? "refused" : "failed", digest,
                     e.reason().tag(), e.getMessage());
-            LOG.errorf("Model %s %s (%s); still serving %s", digest == null ? config.tag() : digest,
-                    e.reason().refusal ? "REFUSED" : "not pulled", e.getMessage(), describe(serving));
+            // A refused artifact needs a person; an unreachable registry usually heals by itself.
+            LOG.logf(e.reason().refusal ? Logger.Level.ERROR : Logger.Level.WARN, "Model %s %s [%s] (%s); still "
+                            + "serving %s", digest == null ? config.tag() : digest,
+                    e.reason().refusal ? "REFUSED" : "not pulled", e.reason().tag(), e.getMessage(),
+                    describe(serving));
             Counter.builder("edge.model.pull.failures").description("Pulls that ended without a new model, by reason")
                     .tag("reason", e.reason().tag()).register(metrics).increment();
             if (e.reason().refusal && digest != null) {
@@ -315,19 +324,30 @@ public class ModelRepository {
     }
 
     /** Serves a digest: from the store when it is there already, else pulled and validated. */
-    private void switchTo(String digest) throws PullFailure {
+    private void switchTo(String digest, String tag) throws PullFailure {
         Optional<ModelStore.StoredModel> stored = store.find(digest);
         if (stored.isPresent()) {
-            serve(loadStored(stored.get()), stored.get(), "store");
-        } else {
-            ModelPuller.Candidate candidate = puller.fetch(digest, config.tag());
-            serve(candidate.model(), candidate.stored(), "registry");
+            try {
+                serve(loadStored(stored.get()), stored.get(), "store");
+                return;
+            } catch (PullFailure e) {
+                if (e.reason() != Reason.STORE) {
+                    throw e;
+                }
+                LOG.warnf("The stored copy of %s is unusable (%s): deleting it and downloading it again", digest,
+                        e.getMessage());
+                store.remove(digest);
+            }
         }
+        ModelPuller.Candidate candidate = puller.fetch(digest, tag);
+        serve(candidate.model(), candidate.stored(), "registry");
     }
 
     private void serve(LoadedModel model, ModelStore.StoredModel version, String source) throws PullFailure {
         models.swap(model);
         serving(model.info(), version.digest(), source);
+        LOG.infof("Serving %s %s (%s, from the %s)", model.info().name(), model.info().version(), version.digest(),
+                source);
         try {
             store.setState(new ModelStore.State(version.digest(), store.state().pinned()));
         } catch (IOException e) {
@@ -435,13 +455,7 @@ public class ModelRepository {
 
     private void pinTo(String digest) throws PullFailure, IOException {
         if (serving == null || !digest.equals(serving.digest())) {
-            Optional<ModelStore.StoredModel> stored = store.find(digest);
-            if (stored.isPresent()) {
-                serve(loadStored(stored.get()), stored.get(), "store");
-            } else {
-                ModelPuller.Candidate candidate = puller.fetch(digest, null);
-                serve(candidate.model(), candidate.stored(), "registry");
-            }
+            switchTo(digest, null);
         }
         store.setState(new ModelStore.State(digest, digest));
         LOG.infof("Pinned %s: not following %s until DELETE /models/pin", digest, config.tag());

@@ -1,13 +1,13 @@
 package edge.api.admin;
 
 import edge.api.rest.ApiError;
-import edge.config.AdminConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -27,8 +27,11 @@ public class AdminKeyFilter implements ContainerRequestFilter {
 
     private final Optional<byte[]> key;
 
-    public AdminKeyFilter(AdminConfig config) {
-        this.key = config.key().filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8));
+    /**
+     * @param key {@code edge.admin.key} (env {@code EDGE_ADMIN_KEY}); unset: the admin API is closed
+     */
+    public AdminKeyFilter(@ConfigProperty(name = "edge.admin.key") Optional<String> key) {
+        this.key = key.filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8));
         if (key.isEmpty()) {
             LOG.info("edge.admin.key is not set: the admin API (/models) answers 401 to every request");
         }
