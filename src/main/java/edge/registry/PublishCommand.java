@@ -28,7 +28,7 @@ public final class PublishCommand {
 
     static final String USAGE = """
             usage: publish MODEL.onnx --registry URL --repository REPO [--tag TAG] (--key SIGNING.pem | --unsigned)
-                           [--name NAME] [--version VERSION] [--canary NAME:class>=N,class>=N]... [--ca-file CA.pem]
+                           [--name NAME] [--version VERSION] [--canary 'NAME:class>=N,class>=N']... [--ca-file CA.pem]
                            [--username USER]   (password: env EDGE_REGISTRY_PASSWORD; token: env EDGE_REGISTRY_TOKEN)""";
 
     private PublishCommand() {
@@ -73,7 +73,7 @@ public final class PublishCommand {
         } catch (ModelRejected e) {
             out.println("not published: " + e.getMessage());
             return 1;
-        } catch (RegistryException e) {
+        } catch (RegistryException | IllegalArgumentException e) {
             out.println("not published: " + e.getMessage());
             return 1;
         } catch (Exception e) {
