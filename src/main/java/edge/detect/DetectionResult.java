@@ -50,12 +50,17 @@ public record DetectionResult(ModelInfo model, ImageSize image, List<Detection> 
 
     /** {@code person 5, car 3, bicycle 2, traffic light 1}; empty when nothing was found. */
     public String report() {
+        return report(counts);
+    }
+
+    /** The report line of counts ordered as {@link #countByClass} orders them. */
+    public static String report(Map<String, Integer> counts) {
         return counts.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
     }
 
-    static Map<String, Integer> countByClass(List<Detection> detections) {
+    public static Map<String, Integer> countByClass(List<Detection> detections) {
         Map<String, Integer> counts = new HashMap<>();
         for (Detection d : detections) {
             counts.merge(d.label(), 1, Integer::sum);

@@ -173,15 +173,34 @@ public class InferenceScheduler {
             fail(job, new IllegalStateException("the service is shutting down"));
         }
         try {
-            return job.answer().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for inference", e);
+            return answer(job);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
             throw new IllegalStateException("inference failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Waits for the job's answer even when the caller is interrupted (a camera thread at shutdown): the caller's
+     * model lease and tensor must outlive the call that uses them, or ONNX Runtime would run on a closed session.
+     * Every job is answered: run, failed by a worker that stops, or failed by {@link #onStop}.
+     */
+    private LoadedModel.RawOutput answer(Job job) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return job.answer().get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
