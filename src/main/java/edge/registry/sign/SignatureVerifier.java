@@ -9,7 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
-import java.security.interfaces.ECPublicKey;
 import java.util.Base64;
 
 /**
@@ -25,7 +24,7 @@ public final class SignatureVerifier {
     /** Hex digits of the key fingerprint shown in logs and messages. */
     static final int SHORT_FINGERPRINT = 16;
 
-    private final ECPublicKey key;
+    private final PublicKey key;
     private final String fingerprint;
 
     /** @throws IllegalArgumentException if the key is not EC P-256 */

@@ -45,21 +45,34 @@ class KeysTest {
         String publicPem = Keys.toPem(PAIR.getPublic());
         assertPublicFails(InvalidKeySpecException.class, privatePem, "holds a private key");
         assertPrivateFails(InvalidKeySpecException.class, publicPem, "holds a public key");
-        assertPublicFails(InvalidKeySpecException.class, "", "no PEM key");
-        assertPublicFails(InvalidKeySpecException.class, "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE", "no PEM key");
+        assertPublicFails(InvalidKeySpecException.class, "", "holds 0 PEM blocks");
+        assertPublicFails(InvalidKeySpecException.class, "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE", "holds 0 PEM blocks");
         assertPublicFails(InvalidKeySpecException.class, publicPem + publicPem, "2 PEM blocks");
+        // Refused by the PEM label alone, each with the openssl command that makes a readable key.
         assertPrivateFails(InvalidKeySpecException.class,
-                privatePem.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"), "encrypted PKCS#8");
+                privatePem.replace("PRIVATE KEY", "EC PRIVATE KEY"), "openssl pkcs8 -topk8 -nocrypt -in ");
         assertPrivateFails(InvalidKeySpecException.class,
-                privatePem.replace("PRIVATE KEY", "ENCRYPTED SIGSTORE PRIVATE KEY"), "cosign import-key-pair");
+                privatePem.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"), "encrypted keys are not supported");
         assertPrivateFails(InvalidKeySpecException.class,
-                privatePem.replace("PRIVATE KEY", "RSA PRIVATE KEY"), "an RSA key");
+                privatePem.replace("PRIVATE KEY", "ENCRYPTED SIGSTORE PRIVATE KEY"), "make the key with openssl");
+        assertPrivateFails(InvalidKeySpecException.class,
+                privatePem.replace("PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY"), "make the key with openssl");
+        assertPrivateFails(InvalidKeySpecException.class,
+                privatePem.replace("PRIVATE KEY", "RSA PRIVATE KEY"), "'RSA PRIVATE KEY' PEM block");
         assertPublicFails(InvalidKeySpecException.class,
                 publicPem.replace("PUBLIC KEY", "CERTIFICATE"), "openssl x509");
         assertPublicFails(InvalidKeySpecException.class,
-                "-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n", "not valid base64");
+                "-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n", "not a valid X.509 public key");
         assertPublicFails(InvalidKeySpecException.class,
                 "-----BEGIN PUBLIC KEY-----\nMAMCAQE=\n-----END PUBLIC KEY-----\n", "not a valid X.509 public key");
+        assertPrivateFails(InvalidKeySpecException.class,
+                "-----BEGIN PRIVATE KEY-----\nMAMCAQE=\n-----END PRIVATE KEY-----\n", "not a valid PKCS#8 private key");
+    }
+
+    @Test
+    void filesOver64KiBAreRefusedUnread() throws Exception {
+        Path big = write("model.bin", Keys.toPem(PAIR.getPublic()) + "x".repeat(64 * 1024));
+        assertThrows(java.io.IOException.class, () -> Keys.readPublic(big));
     }
 
     @Test
@@ -74,25 +87,30 @@ class KeysTest {
 
         KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         assertPublicFails(InvalidKeyException.class, pem("PUBLIC KEY", ed.getPublic().getEncoded()),
-                "key algorithm is Ed25519");
+                "key algorithm is EdDSA; only EC P-256");
+        assertPrivateFails(InvalidKeyException.class, pem("PRIVATE KEY", ed.getPrivate().getEncoded()),
+                "key algorithm is EdDSA; only EC P-256");
 
         KeyPair p384 = ecPair("secp384r1");
         assertPublicFails(InvalidKeyException.class, pem("PUBLIC KEY", p384.getPublic().getEncoded()),
-                "EC key on P-384 (secp384r1); only P-256");
+                "EC key on secp384r1");
         assertPrivateFails(InvalidKeyException.class, pem("PRIVATE KEY", p384.getPrivate().getEncoded()),
-                "EC key on P-384 (secp384r1); only P-256");
+                "only P-256 is accepted");
 
         assertThrows(IllegalArgumentException.class, () -> Keys.toPem(rsaPair.getPublic()));
         assertThrows(IllegalArgumentException.class, () -> Keys.toPem(p384.getPrivate()));
     }
 
+    /** The JDK reads a public point that is off the curve without complaint; such a key then verifies nothing. */
     @Test
-    void aPointOffTheCurveIsRefused() throws Exception {
+    void aDamagedPublicKeyVerifiesNothing() throws Exception {
         byte[] der = PAIR.getPublic().getEncoded();
         der[der.length - 1] ^= 0x01;   // last byte of y: the point leaves the curve
-        GeneralSecurityException e = assertThrows(GeneralSecurityException.class,
-                () -> Keys.parsePublic(pem("PUBLIC KEY", der), "bent.pem"));
-        assertTrue(e.getMessage().contains("bent.pem"), e.getMessage());
+        SignatureVerifier damaged = new SignatureVerifier(Keys.parsePublic(pem("PUBLIC KEY", der), "bent.pem"));
+        SignedPayload signed = new ModelSigner(PAIR.getPrivate()).sign(SignatureVerifierTest.REFERENCE,
+                SignatureVerifierTest.DIGEST);
+        assertThrows(SignatureRejected.class,
+                () -> damaged.verify(signed.payload(), signed.signatureBase64(), SignatureVerifierTest.DIGEST));
     }
 
     private Path write(String name, String text) throws Exception {

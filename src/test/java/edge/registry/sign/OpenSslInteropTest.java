@@ -107,52 +107,74 @@ class OpenSslInteropTest {
         assertTrue(details.output().contains("prime256v1"), details.output());
     }
 
-    /** SEC1 ("EC PRIVATE KEY"), as openssl ec and openssl ecparam -genkey write it, is the same key. */
+    /**
+     * SEC1 ("EC PRIVATE KEY"), as openssl ec and openssl ecparam -genkey write it, is refused (the JDK cannot read
+     * it) with the openssl command that converts it; the converted key is the same key and works.
+     */
     @Test
-    void sec1KeysAreRead() throws Exception {
+    void sec1KeysAreRefusedWithTheConversion() throws Exception {
         Path key = generateP256("key.pem");
         Path sec1 = dir.resolve("sec1.pem");
         ok("ec", "-in", key.toString(), "-out", sec1.toString());
         assertTrue(Files.readString(sec1).startsWith("-----BEGIN EC PRIVATE KEY-----"));
-        // Same private value (the encodings differ: openssl's PKCS#8 carries the public point as well).
-        assertEquals(((ECPrivateKey) Keys.readPrivate(key)).getS(), ((ECPrivateKey) Keys.readPrivate(sec1)).getS());
+        assertFails(InvalidKeySpecException.class, () -> Keys.readPrivate(sec1),
+                "openssl pkcs8 -topk8 -nocrypt -in " + sec1 + " -out signing.pem");
+        Path converted = dir.resolve("converted.pem");
+        ok("pkcs8", "-topk8", "-nocrypt", "-in", sec1.toString(), "-out", converted.toString());
+        assertEquals(((ECPrivateKey) Keys.readPrivate(key)).getS(),
+                ((ECPrivateKey) Keys.readPrivate(converted)).getS());
 
+        // openssl ecparam -genkey: an EC PARAMETERS block, then the SEC1 key; refused the same way, not as "2 blocks".
         Path withParameters = dir.resolve("ecparam.pem");
         ok("ecparam", "-name", "prime256v1", "-genkey", "-out", withParameters.toString());
         assertTrue(Files.readString(withParameters).contains("-----BEGIN EC PARAMETERS-----"));
+        assertFails(InvalidKeySpecException.class, () -> Keys.readPrivate(withParameters), "openssl pkcs8 -topk8");
+        Path signing = dir.resolve("signing.pem");
+        ok("pkcs8", "-topk8", "-nocrypt", "-in", withParameters.toString(), "-out", signing.toString());
         Path pub = dir.resolve("ecparam.pub.pem");
         ok("pkey", "-in", withParameters.toString(), "-pubout", "-out", pub.toString());
-        SignedPayload signed = ModelSigner.fromPem(withParameters).sign(REFERENCE, DIGEST);
+        SignedPayload signed = ModelSigner.fromPem(signing).sign(REFERENCE, DIGEST);
         assertDoesNotThrow(() -> SignatureVerifier.fromPem(pub).verify(signed.payload(), signed.signatureBase64(),
                 DIGEST));
 
+        // Converting does not get another curve past the check.
         Path p384 = dir.resolve("p384-sec1.pem");
         ok("ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", p384.toString());
-        InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> Keys.readPrivate(p384));
-        assertTrue(e.getMessage().contains("P-384 (secp384r1); only P-256"), e.getMessage());
+        assertFails(InvalidKeySpecException.class, () -> Keys.readPrivate(p384), "openssl pkcs8 -topk8");
+        Path p384pkcs8 = dir.resolve("p384.pem");
+        ok("pkcs8", "-topk8", "-nocrypt", "-in", p384.toString(), "-out", p384pkcs8.toString());
+        assertFails(InvalidKeyException.class, () -> Keys.readPrivate(p384pkcs8), "secp384r1");
+        assertFails(InvalidKeyException.class, () -> Keys.readPrivate(p384pkcs8), "only P-256 is accepted");
     }
 
     @Test
     void otherCurvesAlgorithmsAndEncryptedKeysAreNamed() throws Exception {
-        // secp256k1 is 256 bits too, and this JDK cannot even parse it: the message must still say what it is.
+        // secp256k1 is 256 bits too: the curve parameters, not the size, must tell it apart.
         Path k1 = dir.resolve("k1.pem");
         ok("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp256k1", "-out", k1.toString());
         Path k1pub = dir.resolve("k1.pub.pem");
         ok("pkey", "-in", k1.toString(), "-pubout", "-out", k1pub.toString());
-        assertFails(InvalidKeyException.class, () -> Keys.readPrivate(k1), "EC key on secp256k1; only P-256");
-        assertFails(InvalidKeyException.class, () -> Keys.readPublic(k1pub), "EC key on secp256k1; only P-256");
+        assertFails(InvalidKeyException.class, () -> Keys.readPrivate(k1), "EC key on secp256k1");
+        assertFails(InvalidKeyException.class, () -> Keys.readPublic(k1pub), "only P-256 is accepted");
 
         Path ed = dir.resolve("ed.pem");
         ok("genpkey", "-algorithm", "ED25519", "-out", ed.toString());
         Path edpub = dir.resolve("ed.pub.pem");
         ok("pkey", "-in", ed.toString(), "-pubout", "-out", edpub.toString());
-        assertFails(InvalidKeyException.class, () -> Keys.readPrivate(ed), "key algorithm is Ed25519");
-        assertFails(InvalidKeyException.class, () -> SignatureVerifier.fromPem(edpub), "key algorithm is Ed25519");
+        assertFails(InvalidKeyException.class, () -> Keys.readPrivate(ed), "key algorithm is EdDSA; only EC P-256");
+        assertFails(InvalidKeyException.class, () -> SignatureVerifier.fromPem(edpub), "key algorithm is EdDSA");
 
         Path key = generateP256("key.pem");
         Path encrypted = dir.resolve("encrypted.pem");
         ok("pkcs8", "-topk8", "-in", key.toString(), "-passout", "pass:secret", "-out", encrypted.toString());
-        assertFails(InvalidKeySpecException.class, () -> Keys.readPrivate(encrypted), "encrypted PKCS#8");
+        assertFails(InvalidKeySpecException.class, () -> Keys.readPrivate(encrypted),
+                "encrypted keys are not supported");
+        assertFails(InvalidKeySpecException.class, () -> Keys.readPrivate(encrypted),
+                "openssl pkcs8 -in " + encrypted + " -out signing.pem");
+        Path decrypted = dir.resolve("decrypted.pem");
+        ok("pkcs8", "-in", encrypted.toString(), "-passin", "pass:secret", "-out", decrypted.toString());
+        assertEquals(((ECPrivateKey) Keys.readPrivate(key)).getS(),
+                ((ECPrivateKey) Keys.readPrivate(decrypted)).getS());
     }
 
     private Path generateP256(String name) throws IOException, InterruptedException {
