@@ -27,8 +27,9 @@ public class EdgeMain implements QuarkusApplication {
 
     public static void main(String... args) {
         if (args.length > 0 && System.getProperty("quarkus.http.port") == null) {
-            // A command must not collide with a service already running on the same box.
+            // A command must not collide with a service already running on the same box, nor serve the network.
             System.setProperty("quarkus.http.port", "0");
+            System.setProperty("quarkus.http.host", "127.0.0.1");
         }
         Quarkus.run(EdgeMain.class, args);
     }
