@@ -40,6 +40,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -283,14 +287,18 @@ public final class OciClient {
             long count = 0;
             long reported = 0;
             byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(temp)) {
+            InputStream in = response.body();
+            StallWatch stall = new StallWatch(in, endpoint.timeout());
+            try (in; stall; OutputStream out = Files.newOutputStream(temp)) {
                 while (count <= size) {
                     int n;
                     try {
                         n = in.read(buffer, 0, (int) Math.min(buffer.length, size - count + 1));
+                        stall.progressed();
                     } catch (IOException e) {
-                        throw fail(Reason.UNREACHABLE, call, "the transfer broke off after " + count + " of " + size
-                                + " bytes: " + describe(e), e);
+                        throw fail(Reason.UNREACHABLE, call, (stall.fired() ? "the transfer stalled: no byte for "
+                                + endpoint.timeout().toSeconds() + " s after " : "the transfer broke off after ")
+                                + count + " of " + size + " bytes: " + describe(e), e);
                     }
                     if (n < 0) {
                         break;
@@ -324,6 +332,55 @@ public final class OciClient {
             if (!done) {
                 deleteQuietly(temp);
             }
+        }
+    }
+
+    /**
+     * Closes a download's stream when no byte arrived for {@code timeout}: a registry (or a proxy) that stalls mid-blob
+     * would otherwise hold the pull thread forever, and with it every later check of the tag.
+     */
+    private static final class StallWatch implements AutoCloseable {
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "edge-registry-stall-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        private final InputStream in;
+        private final long timeoutNanos;
+        private final ScheduledFuture<?> check;
+        private volatile long last = System.nanoTime();
+        private volatile boolean fired;
+
+        StallWatch(InputStream in, Duration timeout) {
+            this.in = in;
+            this.timeoutNanos = timeout.toNanos();
+            long period = Math.max(100, timeout.toMillis() / 4);
+            this.check = TIMER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        void progressed() {
+            last = System.nanoTime();
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        private void check() {
+            if (!fired && System.nanoTime() - last > timeoutNanos) {
+                fired = true;
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // The reader sees the stream fail either way.
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            check.cancel(false);
         }
     }
 
