@@ -184,8 +184,11 @@ public class CameraService {
         } catch (HttpTimeoutException e) {
             fail(camera, "timed out: " + e.getMessage());
             return;
+        } catch (java.net.ConnectException e) {
+            fail(camera, "cannot connect to the camera (connection refused or unreachable)");
+            return;
         } catch (IOException e) {
-            fail(camera, e.getMessage());
+            fail(camera, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return;
         }
         try {

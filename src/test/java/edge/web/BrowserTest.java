@@ -6,7 +6,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -157,23 +156,31 @@ class BrowserTest {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Cameras page: needs GET /cameras, /cameras/{id}/frame and /cameras/{id}/events (being built elsewhere). To be
-    // enabled with a test profile that defines a camera.
-
+    /** The profile's cameras: "shelf" replays the sample images with a zone, "backdoor" cannot be reached. */
     @Test
-    @Disabled("needs the camera backend")
     void camerasPageShowsLiveTiles() throws IOException {
         desktop();
         driver.get(base + "cameras.html");
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
-        WebElement tile = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-camera]")));
+        WebElement tile = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-camera='shelf']")));
         wait.until(d -> seq(tile) >= 0);
         long first = seq(tile);
         wait.until(d -> seq(tile) > first);
         String report = tile.findElement(By.cssSelector(".report")).getText();
         assertFalse(report.isBlank());
         assertNotEquals("waiting for the first frame", report);
+        assertTrue(tile.findElements(By.cssSelector("rect.box")).size() > 0, "boxes drawn on the frame");
+        assertTrue(tile.findElements(By.cssSelector("polygon")).size() > 0, "the zone drawn on the frame");
+        WebElement backdoor = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-camera='backdoor']")));
+        wait.until(d -> backdoor.getText().toLowerCase().contains("fail"));
         screenshot("cameras.png");
+        phone();
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-camera='shelf'] rect.box")));
+        screenshot("cameras-phone.png");
+        desktop();
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The Cameras page: a tile per camera, updated from its Server-Sent Events (event "count"), or by polling
 // GET /count?camera=ID when the event stream fails. GET /cameras is re-read now and then for status and errors.
-import { fetchJson, initHeader, drawOverlay, reportOfCounts, formatTime, el } from './common.js';
+import { apiFetch, apiKey, fetchJson, initHeader, drawOverlay, reportOfCounts, formatTime, el } from './common.js';
 
 const POLL_MS = 3_000;
 const SSE_RETRY_MS = 30_000;
@@ -64,7 +64,18 @@ class Tile {
     const current = this.pending ? Number(this.pending.frameSeq) : Number(this.node.dataset.seq);
     if (!Number.isFinite(seq) || seq <= current) return;
     this.pending = count;
-    this.img.src = `/cameras/${encodeURIComponent(this.id)}/frame?seq=${seq}`;
+    const url = `/cameras/${encodeURIComponent(this.id)}/frame?seq=${seq}`;
+    if (!apiKey()) {
+      this.img.src = url;
+      return;
+    }
+    // An <img> cannot send the key: fetch the frame with it and show the bytes.
+    apiFetch(url).then((r) => (r.ok ? r.blob() : Promise.reject(new Error(r.status))))
+      .then((blob) => {
+        if (this.img.src.startsWith('blob:')) URL.revokeObjectURL(this.img.src);
+        this.img.src = URL.createObjectURL(blob);
+      })
+      .catch(() => this.rendered(false));
   }
 
   rendered(loaded) {
@@ -89,7 +100,7 @@ class Tile {
   }
 
   listen() {
-    if (typeof EventSource === 'undefined') {
+    if (typeof EventSource === 'undefined' || apiKey()) {
       this.poll();
       return;
     }

@@ -11,11 +11,36 @@ export class ApiError extends Error {
   }
 }
 
+const KEY_STORE = 'edge.apiKey';
+
+/** The API key this browser uses (edge.api.keys), asked for once when the service answers 401. */
+export function apiKey() {
+  return localStorage.getItem(KEY_STORE);
+}
+
+/**
+ * fetch() with the API key, if one was given. On 401 it asks for the key once (kept in this browser's local storage)
+ * and tries again.
+ */
+export async function apiFetch(url, init = {}, asked = false) {
+  const headers = new Headers(init.headers || {});
+  if (apiKey()) headers.set('X-API-Key', apiKey());
+  const response = await fetch(url, { ...init, headers });
+  if (response.status === 401 && !asked) {
+    const key = window.prompt('This service needs an API key (edge.api.keys):');
+    if (key) {
+      localStorage.setItem(KEY_STORE, key.trim());
+      return apiFetch(url, init, true);
+    }
+  }
+  return response;
+}
+
 /** fetch() that answers parsed JSON, or throws ApiError with the server's message (or the network failure). */
 export async function fetchJson(url, init) {
   let response;
   try {
-    response = await fetch(url, init);
+    response = await apiFetch(url, init);
   } catch (e) {
     throw new ApiError(0, `cannot reach the service (${e.message})`);
   }

@@ -1,6 +1,6 @@
 // The Detect page: one POST /detect at a low confidence, then every filter (confidence, classes) runs here.
 // NMS is done server-side, so dropping boxes under a threshold afterwards gives the set the server would give.
-import { fetchJson, initHeader, drawOverlay, reportLine, countByLabel, classColour, el } from './common.js';
+import { apiFetch, fetchJson, initHeader, drawOverlay, reportLine, countByLabel, classColour, el } from './common.js';
 
 const REQUEST = '/detect?conf=0.01&maxDet=1000';
 const $ = id => document.getElementById(id);
@@ -117,7 +117,7 @@ async function pickSample(name) {
   $('file').value = '';
   showMessage('');
   try {
-    const response = await fetch(`/samples/${encodeURIComponent(name)}`);
+    const response = await apiFetch(`/samples/${encodeURIComponent(name)}`);
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
     await detect(await response.blob(), name);
   } catch (e) {
