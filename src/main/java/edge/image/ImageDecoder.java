@@ -1,5 +1,6 @@
 package edge.image;
 
+import com.drew.imaging.FileType;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -72,6 +73,12 @@ public final class ImageDecoder {
 
     /** OpenCV's decode with {@code flags}; orientation is applied by the caller from the header, alike for every codec. */
     private static Mat imdecode(byte[] bytes, ImageHeader header, int flags) {
+        if (header.format() == FileType.Jpeg && !endsWithEoi(bytes)) {
+            // libjpeg "decodes" a cut-off JPEG into grey padding with a warning, and the model then finds things in
+            // the padding: refuse it instead (a camera upload cut off by the network, a half-written file).
+            throw new ImageRejected(ImageRejected.Reason.UNDECODABLE, "the JPEG is truncated: it has no end-of-image "
+                    + "marker (FF D9) near its end (" + bytes.length + " bytes)");
+        }
         Mat decoded;
         try (var encoded = new ClosableMat(new MatOfByte(bytes))) {
             decoded = Imgcodecs.imdecode(encoded.mat(), flags | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
@@ -89,6 +96,16 @@ public final class ImageDecoder {
             throw new ImageRejected(ImageRejected.Reason.TOO_MANY_BYTES, String.format(
                     "the image is %d bytes, over the limit of %d (edge.image.max-bytes)", byteCount, limits.maxBytes()));
         }
+    }
+
+    /** Whether the JPEG's end-of-image marker is among its last bytes (some encoders pad after it). */
+    static boolean endsWithEoi(byte[] jpeg) {
+        for (int i = jpeg.length - 2; i >= Math.max(0, jpeg.length - 1024); i--) {
+            if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xd9) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Applies an EXIF orientation (1..8) so that the returned pixels are upright; releases {@code src} if it copies. */

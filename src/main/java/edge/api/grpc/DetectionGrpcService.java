@@ -7,11 +7,17 @@ import edge.api.grpc.v1.DetectionServiceGrpc;
 import edge.detect.DetectOptions;
 import edge.detect.DetectionPipeline;
 import edge.detect.DetectionResult;
+import edge.config.GrpcStreamConfig;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code edge.detection.v1.DetectionService}: the pipeline over gRPC, on worker threads. */
@@ -19,10 +25,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Blocking
 public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceImplBase {
 
-    private final DetectionPipeline pipeline;
+    /** One timer for the idle checks of every stream (a check is a comparison, the timer is never busy). */
+    private static final ScheduledExecutorService IDLE_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "edge-grpc-stream-idle");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public DetectionGrpcService(DetectionPipeline pipeline) {
+    private final DetectionPipeline pipeline;
+    private final GrpcStreamConfig limits;
+
+    public DetectionGrpcService(DetectionPipeline pipeline, GrpcStreamConfig limits) {
         this.pipeline = pipeline;
+        this.limits = limits;
     }
 
     @Override
@@ -42,47 +57,97 @@ public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceI
      */
     @Override
     public StreamObserver<DetectRequest> detectStream(StreamObserver<DetectResponse> responses) {
-        ServerCallStreamObserver<DetectResponse> call = (ServerCallStreamObserver<DetectResponse>) responses;
-        call.disableAutoRequest();
-        AtomicBoolean wantsNext = new AtomicBoolean(false);
-        AtomicBoolean failed = new AtomicBoolean(false);
-        call.setOnReadyHandler(() -> {
+        return new FrameStream((ServerCallStreamObserver<DetectResponse>) responses);
+    }
+
+    /**
+     * One client's stream. gRPC calls onNext/onCompleted one at a time, but the idle timer runs on its own thread:
+     * everything that answers the client holds this object's lock, and nothing is answered after the stream ended.
+     */
+    private final class FrameStream implements StreamObserver<DetectRequest> {
+        private final ServerCallStreamObserver<DetectResponse> call;
+        private final AtomicBoolean wantsNext = new AtomicBoolean(false);
+        private final ScheduledFuture<?> idleCheck;
+        private boolean ended;
+        private long frames;
+        private volatile long lastFrame = System.nanoTime();
+
+        FrameStream(ServerCallStreamObserver<DetectResponse> call) {
+            this.call = call;
+            call.disableAutoRequest();
+            call.setOnReadyHandler(this::requestIfReady);
+            call.setOnCancelHandler(this::stop);
+            long period = Math.max(50, limits.idleTimeout().toMillis() / 4);
+            idleCheck = IDLE_TIMER.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+            call.request(1);
+        }
+
+        private void requestIfReady() {
             if (call.isReady() && wantsNext.compareAndSet(true, false)) {
                 call.request(1);
             }
-        });
-        call.request(1);
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(DetectRequest frame) {
-                if (failed.get()) {
+        }
+
+        private void checkIdle() {
+            if (System.nanoTime() - lastFrame > limits.idleTimeout().toNanos()) {
+                end(Status.DEADLINE_EXCEEDED.withDescription("no frame for " + limits.idleTimeout().toSeconds()
+                        + " s (edge.grpc.stream.idle-timeout): stream closed"));
+            }
+        }
+
+        @Override
+        public void onNext(DetectRequest frame) {
+            lastFrame = System.nanoTime();
+            if (++frames > limits.maxFrames()) {
+                end(Status.RESOURCE_EXHAUSTED.withDescription("this stream sent " + limits.maxFrames()
+                        + " frames (edge.grpc.stream.max-frames): open a new stream"));
+                return;
+            }
+            DetectResponse response;
+            try {
+                response = detect(frame);
+            } catch (RuntimeException e) {
+                end(GrpcErrors.toStatus(e).getStatus());
+                return;
+            }
+            synchronized (this) {
+                if (ended) {
                     return;
                 }
-                try {
-                    call.onNext(detect(frame));
-                } catch (RuntimeException e) {
-                    failed.set(true);
-                    call.onError(GrpcErrors.toStatus(e));
-                    return;
-                }
-                wantsNext.set(true);
-                if (call.isReady() && wantsNext.compareAndSet(true, false)) {
-                    call.request(1);
-                }
+                call.onNext(response);
             }
+            lastFrame = System.nanoTime();
+            wantsNext.set(true);
+            requestIfReady();
+        }
 
-            @Override
-            public void onError(Throwable t) {
-                // The client went away or cancelled: nothing left to answer.
-            }
+        @Override
+        public void onError(Throwable t) {
+            // The client went away or cancelled: nothing left to answer.
+            stop();
+        }
 
-            @Override
-            public void onCompleted() {
-                if (!failed.get()) {
-                    call.onCompleted();
-                }
+        @Override
+        public synchronized void onCompleted() {
+            if (!ended) {
+                ended = true;
+                idleCheck.cancel(false);
+                call.onCompleted();
             }
-        };
+        }
+
+        private synchronized void end(Status status) {
+            if (!ended) {
+                ended = true;
+                idleCheck.cancel(false);
+                call.onError(status.asRuntimeException());
+            }
+        }
+
+        private synchronized void stop() {
+            ended = true;
+            idleCheck.cancel(false);
+        }
     }
 
     private DetectResponse detect(DetectRequest request) {
