@@ -77,7 +77,9 @@ public class CameraService {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         config.all().forEach((id, camera) -> cameras.put(id, create(id, camera, http)));
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(Math.min(2, cameras.size()), runnable -> {
+        // Threads mostly wait on the network; one per camera (up to 8) so a hanging camera cannot hold up the others.
+        // Inference itself is bounded by the scheduler, whatever the number of camera threads.
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(Math.min(8, cameras.size()), runnable -> {
             Thread thread = new Thread(runnable, "edge-camera");
             thread.setDaemon(true);
             return thread;

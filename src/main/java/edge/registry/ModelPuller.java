@@ -112,6 +112,10 @@ public final class ModelPuller {
             });
         } catch (RegistryException e) {
             throw failure(e, "downloading " + layer.digest());
+        } catch (java.io.UncheckedIOException e) {
+            // The disk, not the registry: a full or read-only store. Retried with backoff like any transient failure.
+            throw new PullFailure(Reason.STORE, "cannot write the download of " + layer.digest() + " to "
+                    + store.root() + ": " + e.getCause().getMessage(), e);
         }
         LOG.infof("Downloaded and verified %s in %d ms", layer.digest(), (System.nanoTime() - started) / 1_000_000);
     }

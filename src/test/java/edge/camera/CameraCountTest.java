@@ -113,6 +113,8 @@ class CameraCountTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while ((cameraStatus("broken").getString("status").equals("waiting")
                 || cameraStatus("garbage").getString("status").equals("waiting")
+                || cameraStatus("hanging").getString("status").equals("waiting")
+                || cameraStatus("stalled").getString("status").equals("waiting")
                 || cameraStatus("rtsp").getString("status").equals("waiting")) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -121,6 +123,10 @@ class CameraCountTest {
         assertEquals("failing", broken.getString("status"));
         assertTrue(broken.getString("lastError").contains("HTTP 500"), broken.getString("lastError"));
         assertTrue(cameraStatus("garbage").getString("lastError").contains("not a usable image"));
+        assertTrue(cameraStatus("hanging").getString("lastError").contains("timed out"),
+                cameraStatus("hanging").getString("lastError"));
+        assertTrue(cameraStatus("stalled").getString("lastError").contains("no new frame"),
+                cameraStatus("stalled").getString("lastError"));
         assertTrue(cameraStatus("rtsp").getString("lastError").contains("FFMPEG"),
                 "RTSP says which video backends the bundled OpenCV lacks");
         RestAssured.get("/count?camera=broken").then().statusCode(503).header("Retry-After", equalTo("1"))

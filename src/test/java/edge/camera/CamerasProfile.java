@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A box with six cameras: snapshots, an MJPEG stream, a folder, and three that fail in different ways. */
+/** A box with eight cameras: snapshots, an MJPEG stream, a folder, and five that fail in different ways. */
 public class CamerasProfile implements QuarkusTestProfile {
 
     @Override
@@ -33,6 +33,10 @@ public class CamerasProfile implements QuarkusTestProfile {
             camera(config, "broken", server.url("/broken").toString());
             camera(config, "garbage", server.url("/garbage").toString());
             camera(config, "rtsp", "rtsp://127.0.0.1:9/live");
+            camera(config, "hanging", server.url("/hang-snapshot").toString());
+            camera(config, "stalled", server.url("/hang-mjpeg").toString());
+            config.put("edge.cameras.hanging.timeout", "1s");
+            config.put("edge.cameras.stalled.timeout", "1s");
             return config;
         }
 

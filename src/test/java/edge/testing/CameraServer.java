@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 /**
  * A fake IP camera on 127.0.0.1 serving the shared images: {@code /bus.jpg}, {@code /zidane.jpg} (JPEG snapshots),
  * {@code /mjpeg} (an endless {@code multipart/x-mixed-replace} stream of bus.jpg, 5 frames a second),
- * {@code /broken} (500) and {@code /garbage} (200 with text that is no image).
+ * {@code /broken} (500), {@code /garbage} (200 with text that is no image), {@code /hang-snapshot} (never answers)
+ * and {@code /hang-mjpeg} (a stream that stops in the middle of its first frame).
  */
 public final class CameraServer implements AutoCloseable {
 
@@ -32,6 +33,8 @@ public final class CameraServer implements AutoCloseable {
             server.createContext("/broken", ex -> send(ex, 500, "text/plain", "camera fault".getBytes()));
             server.createContext("/garbage", ex -> send(ex, 200, "image/jpeg", "no picture here".getBytes()));
             server.createContext("/mjpeg", CameraServer::stream);
+            server.createContext("/hang-snapshot", ex -> sleep());
+            server.createContext("/hang-mjpeg", CameraServer::hangingStream);
             server.setExecutor(Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "fake-camera");
                 t.setDaemon(true);
@@ -72,6 +75,28 @@ public final class CameraServer implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // The client went away: the stream ends.
         }
+    }
+
+    /** A camera that accepts the request and never answers. */
+    private static void sleep() {
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An MJPEG stream that sends half of its first frame, then nothing more. */
+    private static void hangingStream(HttpExchange exchange) throws IOException {
+        byte[] frame = Fixtures.imageBytes("bus.jpg");
+        exchange.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=frame");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(("--frame\r\nContent-Type: image/jpeg\r\nContent-Length: " + frame.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(frame, 0, frame.length / 2);
+        out.flush();
+        sleep();
     }
 
     @Override
