@@ -84,6 +84,16 @@ public final class ConfigKeys {
         return all().stream().anyMatch(k -> k.matches(key));
     }
 
+    /**
+     * Whether an environment variable sets a key the service reads: SmallRye's mapping, every character other than
+     * letters and digits becomes {@code _}, upper case ({@code EDGE_CAMERAS_DOOR_PASSWORD}).
+     */
+    public static boolean knowsEnv(String variable) {
+        return all().stream().anyMatch(k -> variable.matches(Stream.of(k.name().split("\\.", -1))
+                .map(part -> part.startsWith("<") ? "[A-Z0-9_]+" : part.replaceAll("[^A-Za-z0-9]", "_").toUpperCase())
+                .collect(Collectors.joining("_"))));
+    }
+
     /** The {@code @ConfigMapping} interfaces compiled from src/main/java/edge/config. */
     static List<Class<?>> mappings() {
         try (Stream<Path> files = Files.list(CLASSES)) {
