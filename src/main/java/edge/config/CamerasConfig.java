@@ -36,6 +36,7 @@ public interface CamerasConfig {
         /** HTTP basic auth (or put them in the URL). */
         Optional<String> username();
 
+        /** HTTP basic auth password; best given as env {@code EDGE_CAMERAS_<ID>_PASSWORD} (from a Secret). */
         Optional<String> password();
 
         /** Connect and read timeout of one frame. */

@@ -21,6 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Opens an ONNX file as a YOLO detection model: creates the session, reads the contract from its tensors and
@@ -79,8 +81,10 @@ public final class ModelLoader {
         } catch (IOException e) {
             throw new ModelRejected(ModelRejected.Kind.UNREADABLE, "cannot read " + path + ": " + e.getMessage(), e);
         }
-        String sha256 = sha256(bytes);
-        BatchRewrite.Result batched = analyse(bytes, path);
+        // The digest and the graph analysis are plain Java over the same bytes: they run on another core while ONNX
+        // Runtime builds the session (about a tenth of a second off every start, BENCHMARKS.md "Start time").
+        CompletableFuture<String> digest = CompletableFuture.supplyAsync(() -> sha256(bytes));
+        CompletableFuture<BatchRewrite.Result> analysis = CompletableFuture.supplyAsync(() -> analyse(bytes, path));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = sessionOptions()) {
@@ -88,6 +92,15 @@ public final class ModelLoader {
         } catch (OrtException e) {
             throw new ModelRejected(ModelRejected.Kind.NOT_ONNX, "ONNX Runtime cannot load " + path.getFileName() + " as an ONNX model: "
                     + e.getMessage(), e);
+        }
+        String sha256;
+        BatchRewrite.Result batched;
+        try {
+            sha256 = digest.join();
+            batched = analysis.join();
+        } catch (CompletionException e) {
+            closeQuietly(session);
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         try {
             Map<String, String> metadata = session.getMetadata().getCustomMetadata();

@@ -1,13 +1,16 @@
 package edge.api.admin;
 
 import edge.api.rest.ApiError;
+import edge.config.AdminConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -25,22 +28,37 @@ public class AdminKeyFilter implements ContainerRequestFilter {
     private static final Logger LOG = Logger.getLogger(AdminKeyFilter.class);
     private static final String BEARER = "Bearer ";
 
-    private final Optional<byte[]> key;
+    private final Instance<AdminConfig> config;
+    /** Read at the first use: the filter is created during static init, before the runtime configuration. */
+    private volatile Optional<byte[]> key;
 
     /**
-     * @param key {@code edge.admin.key} (env {@code EDGE_ADMIN_KEY}); unset: the admin API is closed
+     * @param config {@code edge.admin.key} (env {@code EDGE_ADMIN_KEY}); unset: the admin API is closed
      */
-    public AdminKeyFilter(@ConfigProperty(name = "edge.admin.key") Optional<String> key) {
-        this.key = key.filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8));
-        if (key.isEmpty()) {
+    public AdminKeyFilter(Instance<AdminConfig> config) {
+        this.config = config;
+    }
+
+    void logClosed(@Observes StartupEvent event) {
+        if (key().isEmpty()) {
             LOG.info("edge.admin.key is not set: the admin API (/models) answers 401 to every request");
         }
+    }
+
+    private Optional<byte[]> key() {
+        Optional<byte[]> current = key;
+        if (current == null) {
+            current = config.get().key().filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8));
+            key = current;
+        }
+        return current;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String problem;
+        Optional<byte[]> key = key();
         if (key.isEmpty()) {
             problem = "the admin API is closed: no edge.admin.key is configured on this box";
         } else if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

@@ -1,0 +1,253 @@
+package edge.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import edge.config.ConfigKeys;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Renders every overlay in k3s/overlays with {@code kubectl kustomize} (skipped, saying so, where kubectl is absent)
+ * and checks the rendered objects against the application itself: the probe paths answer on this service (a Quarkus
+ * test), the container port is the HTTP port the application listens on (gRPC shares it, so the Service has one port),
+ * every key the ConfigMap sets and every EDGE_* variable is a key the service reads (edge-config/KEYS.md, the same
+ * source), and each workload is non-root, read-only, with its model store writable, its resources set and a rolling
+ * update that keeps most of the fleet up.
+ */
+@QuarkusTest
+class K3sManifestsTest {
+
+    private static final Path OVERLAYS = Path.of("k3s/overlays");
+    private static final Set<String> OTHER_ENV = Set.of("QUARKUS_CONFIG_LOCATIONS", "MALLOC_ARENA_MAX", "JAVA_TOOL_OPTIONS");
+
+    private static Properties application;
+
+    @BeforeAll
+    static void readApplicationProperties() throws IOException {
+        application = new Properties();
+        try (var reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            application.load(reader);
+        }
+    }
+
+    @Test
+    void everyOverlayRendersAndFitsTheApplication() throws IOException {
+        assumeTrue(kubectl(), "kubectl is not on the PATH here: the k3s overlays were not rendered or checked");
+        List<Path> overlays;
+        try (Stream<Path> dirs = Files.list(OVERLAYS)) {
+            overlays = dirs.filter(Files::isDirectory).sorted().toList();
+        }
+        assertFalse(overlays.isEmpty(), "no overlays in " + OVERLAYS);
+        assertAll(overlays.stream().map(overlay -> () -> check(overlay, render(overlay))));
+    }
+
+    private static void check(Path overlay, List<JsonNode> objects) {
+        String where = overlay.getFileName() + ": ";
+        List<JsonNode> workloads = objects.stream()
+                .filter(o -> Set.of("DaemonSet", "Deployment").contains(o.path("kind").asText())).toList();
+        assertFalse(workloads.isEmpty(), where + "no DaemonSet or Deployment");
+        Map<String, JsonNode> configMaps = new HashMap<>();
+        objects.stream().filter(o -> o.path("kind").asText().equals("ConfigMap"))
+                .forEach(o -> configMaps.put(o.path("metadata").path("name").asText(), o));
+        for (JsonNode object : objects) {
+            if (!object.path("kind").asText().equals("Namespace")) {
+                assertEquals("edge-vision", object.path("metadata").path("namespace").asText(),
+                        where + object.path("kind").asText() + " " + object.path("metadata").path("name").asText());
+            }
+        }
+
+        int appPort = Integer.parseInt(application.getProperty("quarkus.http.port"));
+        assertEquals("false", application.getProperty("quarkus.grpc.server.use-separate-server"),
+                "gRPC must share the HTTP port for a one-port Service");
+        JsonNode service = objects.stream().filter(o -> o.path("kind").asText().equals("Service")).findFirst()
+                .orElseThrow(() -> new AssertionError(where + "no Service"));
+        assertEquals(1, service.path("spec").path("ports").size(), where + "one Service port for REST and gRPC");
+        assertEquals("http", service.path("spec").path("ports").get(0).path("targetPort").asText());
+
+        for (JsonNode workload : workloads) {
+            String name = where + workload.path("kind").asText() + " " + workload.path("metadata").path("name").asText();
+            JsonNode pod = workload.path("spec").path("template");
+            JsonNode spec = pod.path("spec");
+
+            // Rolling updates take at most one box (or a share of the fleet) down at a time.
+            JsonNode rolling = workload.path("kind").asText().equals("DaemonSet")
+                    ? workload.path("spec").path("updateStrategy").path("rollingUpdate")
+                    : workload.path("spec").path("strategy").path("rollingUpdate");
+            assertFalse(rolling.path("maxUnavailable").isMissingNode(), name + " has no maxUnavailable");
+
+            // Prometheus finds the metrics where the application serves them.
+            JsonNode annotations = pod.path("metadata").path("annotations");
+            assertEquals("true", annotations.path("prometheus.io/scrape").asText(), name);
+            assertEquals(String.valueOf(appPort), annotations.path("prometheus.io/port").asText(), name);
+            assertEquals(application.getProperty("quarkus.micrometer.export.prometheus.path"),
+                    annotations.path("prometheus.io/path").asText(), name);
+            assertEquals(200, given().get(annotations.path("prometheus.io/path").asText()).statusCode());
+
+            assertTrue(spec.path("securityContext").path("runAsNonRoot").asBoolean(), name + " pod runAsNonRoot");
+            JsonNode container = single(spec.path("containers"), "edge-detector", name);
+            JsonNode security = container.path("securityContext");
+            assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), name + " readOnlyRootFilesystem");
+            assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), name + " allowPrivilegeEscalation");
+            assertEquals("ALL", security.path("capabilities").path("drop").path(0).asText(), name + " drops ALL");
+            assertTrue(!security.has("runAsNonRoot") || security.path("runAsNonRoot").asBoolean(), name);
+            for (JsonNode init : spec.path("initContainers")) {
+                JsonNode initSecurity = init.path("securityContext");
+                assertTrue(initSecurity.path("readOnlyRootFilesystem").asBoolean(), name + " init read-only");
+                assertEquals("ALL", initSecurity.path("capabilities").path("drop").path(0).asText(), name);
+                assertTrue(initSecurity.path("capabilities").path("add").size() <= 1, name + " init adds one capability");
+                resources(init, name + " init " + init.path("name").asText());
+            }
+            resources(container, name);
+
+            // The port the probes and the Service use is the port the application listens on.
+            JsonNode port = single(container.path("ports"), "http", name);
+            assertEquals(appPort, port.path("containerPort").asInt(), name + " container port");
+            for (String probe : new String[] {"startupProbe", "readinessProbe", "livenessProbe"}) {
+                JsonNode get = container.path(probe).path("httpGet");
+                assertEquals("http", get.path("port").asText(), name + " " + probe + " port");
+                String path = get.path("path").asText();
+                assertTrue(path.startsWith("/q/health/"), name + " " + probe + " " + path);
+                // The path exists in the application and answers UP (this test's service has a model loaded).
+                given().get(path).then().statusCode(200);
+                assertTrue(container.path(probe).path("periodSeconds").asInt() > 0, name + " " + probe);
+            }
+
+            // Volumes: the ConfigMap holds the profile the service loads; the model store is writable.
+            Map<String, JsonNode> volumes = new HashMap<>();
+            spec.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+            Map<String, JsonNode> mounts = new HashMap<>();
+            container.path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(), m));
+            Map<String, String> env = new HashMap<>();
+            for (JsonNode variable : container.path("env")) {
+                String variableName = variable.path("name").asText();
+                assertTrue(OTHER_ENV.contains(variableName) || ConfigKeys.knowsEnv(variableName),
+                        name + " sets " + variableName + ", which sets no key the service reads");
+                env.put(variableName, variable.path("value").asText());
+            }
+            String locations = env.get("QUARKUS_CONFIG_LOCATIONS");
+            assertNotNull(locations, name + " loads no site profile");
+            Properties profile = null;
+            for (JsonNode volume : volumes.values()) {
+                if (volume.has("configMap")) {
+                    JsonNode configMap = configMaps.get(volume.path("configMap").path("name").asText());
+                    assertNotNull(configMap, name + " mounts a ConfigMap the overlay does not define: " + volume);
+                    String mountPath = mounts.get(volume.path("name").asText()).path("mountPath").asText();
+                    var files = configMap.path("data").fields();
+                    while (files.hasNext()) {
+                        var file = files.next();
+                        if (locations.equals(mountPath + "/" + file.getKey())) {
+                            profile = properties(file.getValue().asText());
+                        }
+                    }
+                }
+            }
+            assertNotNull(profile, name + ": QUARKUS_CONFIG_LOCATIONS=" + locations + " is no mounted ConfigMap file");
+            for (String key : profile.stringPropertyNames()) {
+                assertTrue(ConfigKeys.knows(key), name + ": the ConfigMap sets " + key
+                        + ", which the service does not read (edge-config/KEYS.md)");
+            }
+            String store = profile.getProperty("edge.model.store");
+            assertNotNull(store, name + ": the profile has no model store");
+            JsonNode storeMount = mounts.values().stream().filter(m -> m.path("mountPath").asText().equals(store))
+                    .findFirst().orElseThrow(() -> new AssertionError(name + ": nothing is mounted at " + store));
+            assertFalse(storeMount.path("readOnly").asBoolean(false), name + ": the model store must be writable");
+            assertTrue(mounts.values().stream().anyMatch(m -> m.path("mountPath").asText().equals("/tmp")),
+                    name + ": a read-only root needs a writable /tmp");
+            for (JsonNode mount : mounts.values()) {
+                assertTrue(volumes.containsKey(mount.path("name").asText()), name + " mounts an unknown volume");
+            }
+        }
+    }
+
+    private static void resources(JsonNode container, String name) {
+        JsonNode resources = container.path("resources");
+        for (String kind : new String[] {"requests", "limits"}) {
+            assertFalse(resources.path(kind).path("memory").asText().isEmpty(), name + " memory " + kind);
+        }
+        assertFalse(resources.path("requests").path("cpu").asText().isEmpty(), name + " cpu request");
+        assertTrue(mebibytes(resources.path("limits").path("memory").asText())
+                >= mebibytes(resources.path("requests").path("memory").asText()), name + " limit >= request");
+    }
+
+    private static long mebibytes(String quantity) {
+        if (quantity.endsWith("Gi")) {
+            return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024;
+        }
+        assertTrue(quantity.endsWith("Mi"), "memory in Mi or Gi: " + quantity);
+        return Long.parseLong(quantity.substring(0, quantity.length() - 2));
+    }
+
+    private static JsonNode single(JsonNode list, String name, String where) {
+        for (JsonNode item : list) {
+            if (item.path("name").asText().equals(name)) {
+                return item;
+            }
+        }
+        throw new AssertionError(where + ": no " + name + " in " + list);
+    }
+
+    private static Properties properties(String text) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(text));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return properties;
+    }
+
+    private static boolean kubectl() {
+        try {
+            Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<JsonNode> render(Path overlay) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + overlay + " did not finish");
+        assertEquals(0, process.exitValue(), "kubectl kustomize " + overlay + " failed: " + err);
+        List<JsonNode> objects = new ArrayList<>();
+        try (MappingIterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(out)) {
+            while (docs.hasNext()) {
+                JsonNode doc = docs.next();
+                if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+                    objects.add(doc);
+                }
+            }
+        }
+        return objects;
+    }
+}
