@@ -394,10 +394,6 @@ public class ModelRepository {
         }
     }
 
-    public boolean following() {
-        return puller != null;
-    }
-
     /** Checks the tag now, even for a digest refused before. */
     public PullResult pullNow() {
         requireRegistry();

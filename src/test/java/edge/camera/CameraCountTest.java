@@ -5,6 +5,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import edge.testing.Cameras;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +39,8 @@ class CameraCountTest {
     @TestHTTPResource("/")
     URL base;
 
-    /** Waits (bounded) until GET /count?camera= answers 200. */
     private static JsonPath latest(String camera) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            var response = RestAssured.get("/count?camera=" + camera);
-            if (response.statusCode() == 200) {
-                return response.jsonPath();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("camera " + camera + " never counted a frame: "
-                + RestAssured.get("/cameras").asString());
+        return Cameras.latestCount(camera);
     }
 
     private static JsonPath cameraStatus(String id) {

@@ -3,12 +3,12 @@ package edge.deploy;
 import edge.config.ConfigKeys;
 import edge.testing.Fixtures;
 import io.restassured.RestAssured;
+import edge.testing.Cameras;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -59,14 +59,6 @@ abstract class SiteProfileChecks {
     }
 
     private static JsonPath latest(String camera) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            var response = RestAssured.get("/count?camera=" + camera);
-            if (response.statusCode() == 200) {
-                return response.jsonPath();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("camera " + camera + " never counted a frame: " + RestAssured.get("/cameras").asString());
+        return Cameras.latestCount(camera);
     }
 }
