@@ -37,6 +37,12 @@ public class ModelReadiness implements HealthCheck {
             builder.withData("digest", serving.digest()).withData("source", serving.source());
         }
         repository.pinned().ifPresent(digest -> builder.withData("pinned", digest));
+        ModelRepository.Following following = repository.following();
+        if (following != null) {
+            // Which channel this box follows, as configured after profile, environment and system properties.
+            builder.withData("following", following.registry() + "/" + following.repository() + ":" + following.tag())
+                    .withData("store", following.store());
+        }
         ModelRepository.PullResult pull = repository.lastPull();
         if (pull != null) {
             builder.withData("lastPull", pull.outcome() + " at " + pull.at());

@@ -1,5 +1,6 @@
 package edge.registry;
 
+import edge.StartupRefused;
 import edge.config.DetectConfig;
 import edge.config.ImageConfig;
 import edge.config.ModelConfig;
@@ -68,8 +69,13 @@ public class ModelRepository {
     public record Serving(String name, String version, String sha256, String digest, String source) {
     }
 
-    public record Following(String registry, String repository, String tag, String pinned, String pollInterval,
-                            boolean signaturesRequired) {
+    /**
+     * The effective registry settings, after site profile, environment and system properties: what an operator
+     * checks to know which channel a box follows. {@code publicKey} is a path, never key material.
+     */
+    public record Following(String registry, String repository, String tag, String servedName, String pinned,
+                            String pollInterval, String pollJitter, String store, int keep, String publicKey,
+                            boolean signaturesRequired, boolean credentials) {
     }
 
     public record Version(String digest, String name, String version, String tag, Instant pulledAt, long modelBytes,
@@ -127,7 +133,7 @@ public class ModelRepository {
     }
 
     void onStart(@Observes StartupEvent event) throws IOException {
-        validator = new ModelValidator(models.loader(), canaries(), decoder, canaryParams);
+        validator = new ModelValidator(models.loader(), canaries(), decoder, canaryParams, servedName());
         if (config.url().isPresent()) {
             openRegistry();
         }
@@ -153,9 +159,9 @@ public class ModelRepository {
 
     private void openRegistry() throws IOException {
         String url = config.url().get().toString();
-        String repository = config.repository().orElseThrow(() -> new IllegalStateException(
+        String repository = config.repository().orElseThrow(() -> new StartupRefused(
                 "edge.registry.url is set but edge.registry.repository is not: which repository holds the models?"));
-        Path root = modelConfig.store().orElseThrow(() -> new IllegalStateException(
+        Path root = modelConfig.store().orElseThrow(() -> new StartupRefused(
                 "edge.registry.url is set but edge.model.store is not: pulled models need a folder that survives "
                         + "restarts (e.g. /var/lib/edge/models)"));
         store = new ModelStore(root, modelConfig.keep());
@@ -164,7 +170,7 @@ public class ModelRepository {
             try {
                 verifier = Optional.of(SignatureVerifier.fromPem(config.publicKey().get()));
             } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("edge.registry.public-key " + config.publicKey().get()
+                throw new StartupRefused("edge.registry.public-key " + config.publicKey().get()
                         + " is not a usable EC P-256 public key in PEM: " + e.getMessage(), e);
             }
             LOG.infof("Models from %s must be signed by key %s", url, verifier.get().keyFingerprint());
@@ -179,6 +185,24 @@ public class ModelRepository {
                 config.tag(), config.pollInterval(), config.pollJitter(), root, modelConfig.keep());
     }
 
+    /**
+     * The name the box serves under, whatever the version: {@code edge.model.name}, else the last segment of the
+     * followed repository ({@code vision/factory-yolov8n} -> {@code factory-yolov8n}), else (no registry) empty,
+     * which means the model file's name. A seed model from {@code edge.model.path} gets the same name as the
+     * versions pulled later, so a KServe client's {@code /v2/models/<name>/infer} survives every swap.
+     */
+    Optional<String> servedName() {
+        return servedName(modelConfig.name(), config.url().isPresent() ? config.repository() : Optional.empty());
+    }
+
+    static Optional<String> servedName(Optional<String> configured, Optional<String> repository) {
+        Optional<String> name = configured.map(String::strip).filter(n -> !n.isEmpty());
+        if (name.isPresent()) {
+            return name;
+        }
+        return repository.map(r -> r.substring(r.lastIndexOf('/') + 1).strip()).filter(n -> !n.isEmpty());
+    }
+
     private List<ModelValidator.CanaryImage> canaries() {
         List<ModelValidator.CanaryImage> canaries = new ArrayList<>();
         config.canary().forEach((name, canary) -> {
@@ -186,7 +210,7 @@ public class ModelRepository {
                 canaries.add(new ModelValidator.CanaryImage(name, canary.image(), Files.readAllBytes(canary.image()),
                         ModelValidator.CanaryImage.parseExpect(canary.expect().orElse(""))));
             } catch (IOException e) {
-                throw new IllegalStateException("canary image edge.registry.canary." + name + ".image = "
+                throw new StartupRefused("canary image edge.registry.canary." + name + ".image = "
                         + canary.image() + " cannot be read: " + e.getMessage(), e);
             }
         });
@@ -230,7 +254,7 @@ public class ModelRepository {
             return;
         }
         try {
-            LoadedModel model = models.loader().load(path.get(), modelConfig.name());
+            LoadedModel model = models.loader().load(path.get(), servedName());
             models.swap(model);
             serving(model.info(), null, "path");
         } catch (ModelRejected e) {
@@ -491,6 +515,19 @@ public class ModelRepository {
         return lastPull;
     }
 
+    /** The effective registry settings, or null when no registry is followed. */
+    public Following following() {
+        return puller == null ? null : following(store.state().pinned());
+    }
+
+    private Following following(String pinned) {
+        return new Following(config.url().get().toString(), config.repository().get(), config.tag(),
+                servedName().orElse(null), pinned, config.pollInterval().toString(), config.pollJitter().toString(),
+                modelConfig.store().map(Path::toString).orElse(null), modelConfig.keep(),
+                config.publicKey().map(Path::toString).orElse(null), config.publicKey().isPresent(),
+                config.username().isPresent() || config.token().isPresent());
+    }
+
     public Optional<String> pinned() {
         return store == null ? Optional.empty() : Optional.ofNullable(store.state().pinned());
     }
@@ -502,9 +539,7 @@ public class ModelRepository {
                 .map(v -> new Version(v.digest(), v.name(), v.version(), v.tag(), v.pulledAt(), v.modelBytes(),
                         v.digest().equals(current), v.digest().equals(pinned)))
                 .toList();
-        Following following = puller == null ? null : new Following(config.url().get().toString(),
-                config.repository().get(), config.tag(), pinned, config.pollInterval().toString(),
-                config.publicKey().isPresent());
+        Following following = puller == null ? null : following(pinned);
         return new Status(serving, following, versions, lastPull, puller == null ? null : nextPullAt);
     }
 }

@@ -60,8 +60,19 @@ public final class ModelValidator {
     private final List<CanaryImage> canaries;
     private final ImageDecoder decoder;
     private final DetectParams params;
+    private final Optional<String> servedName;
 
     public ModelValidator(ModelLoader loader, List<CanaryImage> canaries, ImageDecoder decoder, DetectParams params) {
+        this(loader, canaries, decoder, params, Optional.empty());
+    }
+
+    /**
+     * @param servedName the name every version is served under (KServe clients address the model by it, so it must
+     *                   not change with the version); empty: the artifact's own name
+     */
+    public ModelValidator(ModelLoader loader, List<CanaryImage> canaries, ImageDecoder decoder, DetectParams params,
+                          Optional<String> servedName) {
+        this.servedName = servedName;
         this.loader = loader;
         this.canaries = List.copyOf(canaries);
         this.decoder = decoder;
@@ -75,7 +86,7 @@ public final class ModelValidator {
     public LoadedModel validate(Path file, ArtifactConfig config) throws PullFailure {
         LoadedModel model;
         try {
-            model = loader.load(file, Optional.of(config.name()), Optional.of(config.version()));
+            model = loader.load(file, Optional.of(servedName.orElse(config.name())), Optional.of(config.version()));
         } catch (ModelRejected e) {
             throw new PullFailure(e.kind() == ModelRejected.Kind.NOT_YOLO ? Reason.NOT_YOLO : Reason.NOT_ONNX,
                     e.getMessage(), e);

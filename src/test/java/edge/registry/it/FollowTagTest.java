@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,6 +105,9 @@ class FollowTagTest {
                 .body("serving.source", equalTo("registry"))
                 .body("following.tag", equalTo("stable"))
                 .body("following.signaturesRequired", equalTo(true))
+                .body("following.servedName", equalTo("yolov8n"))
+                .body("following.store", notNullValue())
+                .body("following.publicKey", endsWith(".pem"))
                 .body("versions.size()", equalTo(1))
                 .body("lastPull.outcome", equalTo("updated"));
         assertTrue(metrics().contains("version=\"1-dynamic\""), "edge_model_serving names the version");
@@ -111,7 +116,9 @@ class FollowTagTest {
     @Test
     @Order(2)
     void aNewVersionSwapsInWhileEightClientsKeepSendingAndNoneFails() throws Exception {
-        qdqDigest = RegistryFixture.publish(registry(), Fixtures.model(Fixtures.QDQ), "2-qdq",
+        // Published under another artifact name (as `publish` names it by its file without --name): the box still
+        // serves it as "yolov8n", the last segment of the repository it follows, so KServe clients keep their URL.
+        qdqDigest = RegistryFixture.publish(registry(), Fixtures.model(Fixtures.QDQ), "yolov8n-int8-qdq", "2-qdq",
                 Optional.of(signer("test.registry.signing-key")));
         AtomicBoolean stop = new AtomicBoolean();
         Map<String, AtomicInteger> versions = new ConcurrentHashMap<>();
@@ -161,9 +168,13 @@ class FollowTagTest {
         assertEquals(List.of(), failures, "no request fails and readiness stays UP during a swap");
         assertTrue(versions.getOrDefault("1-dynamic", new AtomicInteger()).get() > 0, versions.toString());
         assertTrue(versions.getOrDefault("2-qdq", new AtomicInteger()).get() >= 16, versions.toString());
-        detectBus().then().statusCode(200).body("model.version", equalTo("2-qdq"));
+        detectBus().then().statusCode(200).body("model.version", equalTo("2-qdq"))
+                .body("model.name", equalTo("yolov8n"));
+        RestAssured.get("/v2/models/yolov8n/ready").then().statusCode(200);
+        RestAssured.get("/v2/models/yolov8n/versions/2-qdq").then().statusCode(200);
         RestAssured.get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'model' }.data.digest", equalTo(qdqDigest));
+                .body("checks.find { it.name == 'model' }.data.digest", equalTo(qdqDigest))
+                .body("checks.find { it.name == 'model' }.data.following", endsWith("/vision/yolov8n:stable"));
     }
 
     private static void sleepQuietly(long ms) {

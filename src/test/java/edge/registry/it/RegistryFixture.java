@@ -72,8 +72,13 @@ final class RegistryFixture implements AutoCloseable {
     }
 
     static String publish(URI registry, Path model, String version, Optional<ModelSigner> signer) {
+        return publish(registry, model, "yolov8n", version, signer);
+    }
+
+    /** @param name the artifact's own name (publish --name; by default the file's) */
+    static String publish(URI registry, Path model, String name, String version, Optional<ModelSigner> signer) {
         OciClient client = new OciClient(RegistryEndpoint.of(registry));
-        ArtifactConfig config = new ArtifactConfig("yolov8n", version, List.of(), List.of(), Map.of());
+        ArtifactConfig config = new ArtifactConfig(name, version, List.of(), List.of(), Map.of());
         try {
             return new ModelPublisher(client, ModelPublisher.host(registry), Clock.systemUTC())
                     .publish(REPOSITORY, "stable", model, config, signer).digest();
