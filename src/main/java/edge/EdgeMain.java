@@ -31,7 +31,37 @@ public class EdgeMain implements QuarkusApplication {
             System.setProperty("quarkus.http.port", "0");
             System.setProperty("quarkus.http.host", "127.0.0.1");
         }
-        Quarkus.run(EdgeMain.class, args);
+        if (args.length > 0 && System.getProperty("quarkus.log.level") == null
+                && System.getenv("QUARKUS_LOG_LEVEL") == null) {
+            // A command prints what concerns it (its own output goes to System.out), not the server's boot: the
+            // log keeps errors only unless the operator asks for more with quarkus.log.level.
+            System.setProperty("quarkus.log.level", "ERROR");
+        }
+        Quarkus.run(EdgeMain.class, EdgeMain::exit, args);
+    }
+
+    /**
+     * Quarkus' default exit, plus one plain line at the very end when the start failed: the stack trace above it
+     * is for developers, the operator reading the tail of a pod log needs what is wrong and what to do.
+     */
+    static void exit(int status, Throwable failure) {
+        if (failure != null) {
+            System.err.println(refusal(failure));
+            System.err.flush();
+        }
+        System.exit(status == 0 && failure != null ? 1 : status);
+    }
+
+    /** "edge-detector did not start: ..." with the refusal's own words, else the innermost cause's. */
+    static String refusal(Throwable failure) {
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StartupRefused) {
+                return "edge-detector did not start: " + t.getMessage();
+            }
+            root = t;
+        }
+        return "edge-detector did not start: " + (root.getMessage() == null ? root.toString() : root.getMessage());
     }
 
     @Override

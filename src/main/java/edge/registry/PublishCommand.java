@@ -47,8 +47,9 @@ public final class PublishCommand {
         Optional<String> registryUrl = one(options, "registry");
         Optional<String> repository = one(options, "repository");
         boolean unsigned = options.containsKey("unsigned");
-        if (positional.size() != 1 || registryUrl.isEmpty() || repository.isEmpty()
-                || (options.containsKey("key") == unsigned)) {
+        Optional<String> missing = missing(positional, registryUrl, repository, options.containsKey("key"), unsigned);
+        if (missing.isPresent()) {
+            out.println("publish: " + missing.get());
             out.println(USAGE);
             return 2;
         }
@@ -105,6 +106,31 @@ public final class PublishCommand {
         } finally {
             loaded.retire();
         }
+    }
+
+    /** What is wrong with the command line, in words, or empty when it is complete. */
+    static Optional<String> missing(List<String> positional, Optional<String> registry, Optional<String> repository,
+                                    boolean key, boolean unsigned) {
+        if (positional.isEmpty()) {
+            return Optional.of("which model? give the MODEL.onnx file to publish");
+        }
+        if (positional.size() > 1) {
+            return Optional.of("one model at a time, got " + positional);
+        }
+        if (registry.isEmpty()) {
+            return Optional.of("--registry URL is missing (e.g. --registry https://REGISTRY_HOST:5000)");
+        }
+        if (repository.isEmpty()) {
+            return Optional.of("--repository REPO is missing (e.g. --repository vision/yolov8n)");
+        }
+        if (!key && !unsigned) {
+            return Optional.of("--key SIGNING.pem is missing: boxes refuse unsigned models (make a key pair with "
+                    + "keygen; --unsigned publishes without a signature, for boxes without edge.registry.public-key)");
+        }
+        if (key && unsigned) {
+            return Optional.of("--key and --unsigned contradict each other: choose one");
+        }
+        return Optional.empty();
     }
 
     /** {@code --key value} pairs (repeatable), {@code --flag} alone, and the positional arguments under "". */

@@ -1,5 +1,6 @@
 package edge.security;
 
+import edge.StartupRefused;
 import edge.config.ApiConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,8 @@ public class ApiKeys {
     private static final String BEARER = "Bearer ";
 
     private final List<byte[]> keys = new ArrayList<>();
+    private final int apiKeys;
+    private final boolean adminKey;
     private final boolean required;
     private final String host;
     private final boolean allowAnonymous;
@@ -34,17 +37,19 @@ public class ApiKeys {
                    @ConfigProperty(name = "quarkus.http.host") String host) {
         config.keys().orElse(List.of()).stream().map(String::trim).filter(k -> !k.isEmpty())
                 .forEach(k -> keys.add(k.getBytes(StandardCharsets.UTF_8)));
-        this.required = !keys.isEmpty();
+        this.apiKeys = keys.size();
+        this.required = apiKeys > 0;
         // The operator's admin key also opens the detection APIs (one key for the operator's tools).
         adminKey.map(String::trim).filter(k -> !k.isEmpty()).ifPresent(k -> keys.add(k.getBytes(StandardCharsets.UTF_8)));
+        this.adminKey = keys.size() > apiKeys;
         this.host = host;
         this.allowAnonymous = config.allowAnonymous();
     }
 
     void onStart(@Observes StartupEvent event) {
         if (required) {
-            LOG.infof("Detection APIs need one of %d API key(s) (X-API-Key or Authorization: Bearer)",
-                    keys.size());
+            LOG.infof("Detection APIs need one of the %d key(s) of edge.api.keys%s (X-API-Key or Authorization: "
+                    + "Bearer)", apiKeys, adminKey ? ", or the admin key" : "");
         } else if (loopback(host)) {
             LOG.infof("No edge.api.keys: the detection APIs are open, which is safe only because the service "
                     + "listens on %s", host);
@@ -52,10 +57,16 @@ public class ApiKeys {
             LOG.warnf("No edge.api.keys and edge.api.allow-anonymous=true: anyone who reaches %s can use the "
                     + "detection APIs", host);
         } else {
-            throw new IllegalStateException("The service listens on " + host + " without API keys: set "
-                    + "edge.api.keys (env EDGE_API_KEYS), or bind to 127.0.0.1 (quarkus.http.host), or accept open "
-                    + "access deliberately with edge.api.allow-anonymous=true");
+            throw new StartupRefused("the service listens on " + host + " without API keys. Three ways out: set "
+                    + "API keys (env EDGE_API_KEYS=key1,key2), or listen on loopback only (env "
+                    + "QUARKUS_HTTP_HOST=127.0.0.1), or accept open access deliberately (env "
+                    + "EDGE_API_ALLOW_ANONYMOUS=true)");
         }
+    }
+
+    /** How many keys {@code edge.api.keys} holds (the admin key not counted); never the keys themselves. */
+    public int apiKeyCount() {
+        return apiKeys;
     }
 
     /** Whether a request must carry a key. */

@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,5 +88,22 @@ class PublishCommandTest {
                 "--repository", "r");
         assertEquals(2, noKey.status(), "neither --key nor --unsigned");
         assertTrue(noKey.out().contains("usage"), noKey.out());
+        assertTrue(noKey.out().startsWith("publish: --key SIGNING.pem is missing"), noKey.out());
+    }
+
+    @Test
+    void saysWhichOptionIsMissing() {
+        Optional<String> url = Optional.of("http://127.0.0.1:1");
+        Optional<String> repo = Optional.of("r");
+        assertEquals(Optional.empty(), PublishCommand.missing(List.of("m.onnx"), url, repo, true, false));
+        assertEquals(Optional.empty(), PublishCommand.missing(List.of("m.onnx"), url, repo, false, true));
+        assertTrue(PublishCommand.missing(List.of(), url, repo, true, false).get().contains("MODEL.onnx"));
+        assertTrue(PublishCommand.missing(List.of("a", "b"), url, repo, true, false).get().contains("one model"));
+        assertTrue(PublishCommand.missing(List.of("m.onnx"), Optional.empty(), repo, true, false).get()
+                .startsWith("--registry"));
+        assertTrue(PublishCommand.missing(List.of("m.onnx"), url, Optional.empty(), true, false).get()
+                .startsWith("--repository"));
+        assertTrue(PublishCommand.missing(List.of("m.onnx"), url, repo, false, false).get().startsWith("--key"));
+        assertTrue(PublishCommand.missing(List.of("m.onnx"), url, repo, true, true).get().contains("contradict"));
     }
 }
