@@ -159,6 +159,11 @@ public class ModelRepository {
 
     private void openRegistry() throws IOException {
         String url = config.url().get().toString();
+        if (url.contains("REGISTRY_HOST")) {
+            throw new StartupRefused("edge.registry.url is " + url + ": REGISTRY_HOST is the placeholder of the "
+                    + "shipped profiles, replace it with your registry's host (k3s/README.md, \"Before the first "
+                    + "apply\")");
+        }
         String repository = config.repository().orElseThrow(() -> new StartupRefused(
                 "edge.registry.url is set but edge.registry.repository is not: which repository holds the models?"));
         Path root = modelConfig.store().orElseThrow(() -> new StartupRefused(
