@@ -9,9 +9,14 @@ import edge.testing.Cameras;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,6 +36,9 @@ import java.util.concurrent.TimeUnit;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -176,5 +185,96 @@ class CameraCountTest {
         JsonPath last = new JsonPath(data.get(data.size() - 1));
         assertEquals("bus", last.getString("camera"));
         assertEquals("person 4, bus 1", last.getString("report"));
+    }
+
+    /**
+     * The exact bytes of the event stream, read from a plain socket (HTTP/1.1, the chunked framing undone here):
+     * every line is a standard {@code event:}, {@code data:} or {@code id:} field, or the blank line ending an event;
+     * the id is the frame's frameSeq; no {@code content-type:} line (EventSource ignores unknown fields, but they are
+     * not SSE).
+     */
+    @Test
+    void theEventStreamHasOnlyStandardSseLines() throws Exception {
+        latest("bus");
+        String wire;
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /cameras/bus/events HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String status = crlfLine(in);
+            assertTrue(status.startsWith("HTTP/1.1 200"), status);
+            boolean chunked = false;
+            for (String header = crlfLine(in); !header.isEmpty(); header = crlfLine(in)) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+                if (lower.startsWith("content-type:")) {
+                    assertTrue(lower.contains("text/event-stream"), header);
+                }
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            // Three complete events: three blank lines after a data line.
+            while (countOf(body.toString(StandardCharsets.UTF_8), "\n\n") < 3) {
+                if (chunked) {
+                    int size = Integer.parseInt(crlfLine(in).split(";")[0].trim(), 16);
+                    assertTrue(size > 0, "the stream ended early: " + body);
+                    body.write(in.readNBytes(size));
+                    assertEquals("", crlfLine(in));
+                } else {
+                    int b = in.read();
+                    assertTrue(b >= 0, "the stream ended early: " + body);
+                    body.write(b);
+                }
+            }
+            wire = body.toString(StandardCharsets.UTF_8);
+        }
+        assertFalse(wire.contains("\r"), "lines end with LF only: " + wire);
+        String[] events = wire.substring(0, wire.lastIndexOf("\n\n")).split("\n\n");
+        assertEquals(3, events.length, wire);
+        for (String event : events) {
+            Long id = null;
+            String data = null;
+            String name = null;
+            for (String line : event.split("\n")) {
+                assertTrue(line.startsWith("event:") || line.startsWith("data:") || line.startsWith("id:"),
+                        "a standard SSE field, not '" + line + "' in:\n" + wire);
+                assertFalse(line.toLowerCase(Locale.ROOT).startsWith("content-type"), line);
+                if (line.startsWith("id:")) {
+                    id = Long.parseLong(line.substring(3).trim());
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else {
+                    assertNull(data, "one data line per event (the JSON has no newline): " + event);
+                    data = line.substring(5).trim();
+                }
+            }
+            assertEquals("count", name, event);
+            assertNotNull(id, "every event has an id: " + event);
+            JsonPath json = new JsonPath(data);
+            assertEquals(json.getLong("frameSeq"), id, "id: is the frameSeq");
+            assertEquals("bus", json.getString("camera"));
+            assertEquals("person 4, bus 1", json.getString("report"));
+        }
+    }
+
+    /** One header or chunk-size line of HTTP/1.1 (CRLF-terminated), without the CRLF. */
+    private static String crlfLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            line.write(b);
+        }
+        String s = line.toString(StandardCharsets.US_ASCII);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static int countOf(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
     }
 }

@@ -4,6 +4,7 @@ import edge.testing.Fixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -57,10 +59,16 @@ class BrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
+        profile = Files.createTempDirectory("chromium-profile");
+        driver = chromium(profile);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** Headless Chromium with its own profile folder (cookies, local storage), through Debian's chromedriver. */
+    static ChromeDriver chromium(Path profile) {
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
                 "the browser test needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -70,12 +78,15 @@ class BrowserTest {
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
                 .build();
-        driver = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
+        return new ChromeDriver(service, options);
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
+        stop(driver, profile);
+    }
+
+    static void stop(ChromeDriver driver, Path profile) throws IOException {
         if (driver != null) {
             driver.quit();
         }
@@ -88,7 +99,7 @@ class BrowserTest {
 
     @Test
     void detectPageDrawsBoxesAndFiltersWithoutReuploading() throws IOException {
-        desktop();
+        desktop(driver);
         driver.get(base.toString());
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         wait.until(d -> "up".equals(d.findElement(By.id("model-status")).getDomAttribute("data-ready")));
@@ -121,19 +132,19 @@ class BrowserTest {
         person.click();
         wait.until(ExpectedConditions.textToBe(By.id("report"), "person 4, bus 1"));
 
-        waitForImage(wait);
-        screenshot("detect.png");
+        waitForImage(driver, wait);
+        screenshot(driver, "detect.png");
 
-        phone();
-        Number overflow = (Number) js("return document.documentElement.scrollWidth - window.innerWidth");
+        phone(driver);
+        Number overflow = (Number) js(driver, "return document.documentElement.scrollWidth - window.innerWidth");
         assertTrue(overflow.intValue() <= 0, "no horizontal scrolling on a phone, overflow " + overflow);
-        screenshot("detect-phone.png");
-        desktop();
+        screenshot(driver, "detect-phone.png");
+        desktop(driver);
     }
 
     @Test
     void samplesArePickedFromTheList() {
-        desktop();
+        desktop(driver);
         driver.get(base.toString());
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         WebElement picker = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sample")));
@@ -145,7 +156,7 @@ class BrowserTest {
 
     @Test
     void apiErrorsAreShown() throws IOException {
-        desktop();
+        desktop(driver);
         driver.get(base.toString());
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         // Not an image: the service answers 400 with a JSON message, which the page shows.
@@ -159,7 +170,7 @@ class BrowserTest {
     /** The profile's cameras: "shelf" replays the sample images with a zone, "backdoor" cannot be reached. */
     @Test
     void camerasPageShowsLiveTiles() throws IOException {
-        desktop();
+        desktop(driver);
         driver.get(base + "cameras.html");
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         WebElement tile = wait.until(ExpectedConditions.presenceOfElementLocated(
@@ -172,20 +183,53 @@ class BrowserTest {
         assertNotEquals("waiting for the first frame", report);
         assertTrue(tile.findElements(By.cssSelector("rect.box")).size() > 0, "boxes drawn on the frame");
         assertTrue(tile.findElements(By.cssSelector("polygon")).size() > 0, "the zone drawn on the frame");
+        assertZoneLineReadsNaturally(wait, tile);
+
+        // A camera that cannot be reached says so (status and its error), and never that it waits for a frame.
         WebElement backdoor = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("[data-camera='backdoor']")));
-        wait.until(d -> backdoor.getText().toLowerCase().contains("fail"));
-        screenshot("cameras.png");
-        phone();
+        wait.until(d -> "failing".equals(backdoor.findElement(By.cssSelector(".status")).getText()));
+        String lastError = given().get("/cameras").then().statusCode(200).extract()
+                .path("find { it.id == 'backdoor' }.lastError");
+        assertTrue(lastError.contains("cannot connect"), lastError);
+        assertEquals(lastError, backdoor.findElement(By.cssSelector(".problem .error")).getText());
+        assertFalse(backdoor.getText().contains("waiting"), "a failing tile does not wait: " + backdoor.getText());
+        assertFalse(backdoor.findElement(By.cssSelector(".report")).isDisplayed());
+        screenshot(driver, "cameras.png");
+        phone(driver);
         driver.navigate().refresh();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-camera='shelf'] rect.box")));
-        screenshot("cameras-phone.png");
-        desktop();
+        screenshot(driver, "cameras-phone.png");
+        desktop(driver);
+    }
+
+    /**
+     * The zone line of a tile reads "aisle: person 1" (or "aisle: nothing", "aisle: person 3, cart 1"): the classes
+     * and counts of zones.aisle.counts of the frame the tile shows, nothing else.
+     */
+    static void assertZoneLineReadsNaturally(WebDriverWait wait, WebElement tile) {
+        String[] seen = {""};
+        wait.withMessage(() -> "the zone line and GET /count of the same frame: " + seen[0]).until(d -> {
+            long shown = seq(tile);
+            JsonPath count = given().get("/count?camera=" + tile.getDomAttribute("data-camera")).then()
+                    .statusCode(200).extract().jsonPath();
+            String line = tile.findElement(By.cssSelector(".zones li")).getText();
+            if (seq(tile) != shown || count.getLong("frameSeq") != shown) {
+                return false; // a newer frame came meanwhile
+            }
+            Map<String, Integer> counts = count.getMap("zones.aisle.counts", String.class, Integer.class);
+            String expected = "aisle: " + (counts.isEmpty() ? "nothing" : counts.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+            seen[0] = "'" + line + "', expected '" + expected + "' (frame " + shown + ")";
+            return line.equals(expected);
+        });
+        String line = tile.findElement(By.cssSelector(".zones li")).getText();
+        assertTrue(line.matches("aisle: (nothing|[a-z][a-z ]* \\d+(, [a-z][a-z ]* \\d+)*)"), line);
     }
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private static long seq(WebElement tile) {
+    static long seq(WebElement tile) {
         return Long.parseLong(tile.getDomAttribute("data-seq"));
     }
 
@@ -199,7 +243,7 @@ class BrowserTest {
 
     /** Sets the range input as a user would: value, then the input event. */
     private static void slider(String value) {
-        js("const s = document.getElementById('conf'); s.value = arguments[0];"
+        js(driver, "const s = document.getElementById('conf'); s.value = arguments[0];"
                 + " s.dispatchEvent(new Event('input', {bubbles: true}));", value);
     }
 
@@ -213,31 +257,31 @@ class BrowserTest {
 
     /** POSTs to /detect the page has made, from the browser's resource timing. */
     private static long detectRequests() {
-        return ((Number) js("return performance.getEntriesByType('resource')"
+        return ((Number) js(driver, "return performance.getEntriesByType('resource')"
                 + ".filter(e => e.name.includes('/detect?')).length")).longValue();
     }
 
-    private static void waitForImage(WebDriverWait wait) {
-        wait.until(d -> Boolean.TRUE.equals(js("const i = document.getElementById('image');"
+    static void waitForImage(ChromeDriver driver, WebDriverWait wait) {
+        wait.until(d -> Boolean.TRUE.equals(js(driver, "const i = document.getElementById('image');"
                 + " return i.complete && i.naturalWidth > 0")));
     }
 
-    private static Object js(String script, Object... args) {
+    static Object js(ChromeDriver driver, String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    private static void desktop() {
+    static void desktop(ChromeDriver driver) {
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         driver.manage().window().setSize(new Dimension(1280, 900));
     }
 
     /** A 390 x 844 CSS-pixel viewport (a phone); Chromium's windows cannot be made that narrow. */
-    private static void phone() {
+    static void phone(ChromeDriver driver) {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
     }
 
-    private static void screenshot(String name) throws IOException {
+    static void screenshot(ChromeDriver driver, String name) throws IOException {
         Files.write(SCREENSHOTS.resolve(name), driver.getScreenshotAs(OutputType.BYTES));
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -87,14 +88,20 @@ public class CameraResource {
         return Response.ok(frame).type(mediaType(frame)).header("Cache-Control", "no-store").build();
     }
 
-    /** Server-Sent Events: {@code event: count} with the latest counts at once, then one per counted frame. */
+    /**
+     * Server-Sent Events: {@code event: count} with the latest counts at once, then one per counted frame; each event
+     * is only {@code id:} (the frameSeq), {@code event:} and {@code data:} (the JSON) lines. The JSON comes from the
+     * stream element type, not from the event: Quarkus REST writes a non-standard {@code content-type:} line for an
+     * event whose media type is set.
+     */
     @GET
     @Path("cameras/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @Context Sse sse) {
         Camera camera = find(id);
         return cameras.updates(camera).map(count -> sse.newEventBuilder().name("count")
-                .id(Long.toString(count.frameSeq())).mediaType(MediaType.APPLICATION_JSON_TYPE).data(count).build());
+                .id(Long.toString(count.frameSeq())).data(CameraCount.class, count).build());
     }
 
     private Camera find(String id) {

@@ -5,6 +5,10 @@ import { apiFetch, apiKey, fetchJson, initHeader, drawOverlay, reportOfCounts, f
 const POLL_MS = 3_000;
 const SSE_RETRY_MS = 30_000;
 const CAMERAS_REFRESH_MS = 10_000;
+const SHORT_ERROR = 120; // longer errors are cut, the whole text one click away
+
+/** What a shop floor reads for an rtsp:// camera (the bundled OpenCV has no video backend for RTSP). */
+const RTSP_UNSUPPORTED = 'This camera\'s video stream (RTSP) is not supported yet; use its snapshot or MJPEG address.';
 
 const tiles = new Map(); // camera id -> Tile
 
@@ -26,11 +30,11 @@ class Tile {
     this.report = el('p', { class: 'report' }, 'waiting for the first frame');
     this.zoneList = el('ul', { class: 'zones', 'aria-label': 'Zones' });
     this.meta = el('p', { class: 'small' });
-    this.error = el('p', { class: 'error', hidden: '' });
+    this.problem = el('div', { class: 'problem', hidden: '' });
     this.node.append(
       el('header', {}, el('h2', { id: `cam-${camera.id}` }, camera.id), this.status),
       el('div', { class: 'stage' }, this.placeholder, this.img, this.svg),
-      this.report, this.zoneList, this.meta, this.error);
+      this.report, this.zoneList, this.problem, this.meta);
     this.img.addEventListener('load', () => this.rendered(true));
     this.img.addEventListener('error', () => this.rendered(false));
     this.describe(camera);
@@ -45,9 +49,34 @@ class Tile {
     const status = camera.status || (camera.healthy ? 'ok' : 'waiting');
     this.status.textContent = status;
     this.status.className = `status status-${status}`;
-    this.error.hidden = !(status === 'failing' && camera.lastError);
-    this.error.textContent = camera.lastError ? `Last error: ${camera.lastError}` : '';
+    this.showProblem(status === 'failing' ? camera.lastError : null);
+    if (!this.latest) {
+      // Only a waiting camera waits; a failing one says why (above), an ok one is loading its frame.
+      this.report.textContent = status === 'waiting' ? 'waiting for the first frame'
+        : status === 'ok' ? 'loading the latest frame…' : '';
+      this.report.hidden = status === 'failing';
+      this.placeholder.textContent = status === 'failing' ? 'No frame' : 'No frame yet';
+    }
     this.showMeta();
+  }
+
+  /** A failing camera's error: one short line, the whole technical text in a <details> when there is more. */
+  showProblem(error) {
+    this.problem.hidden = !error;
+    if (error === this.problemShown) return; // unchanged: leave it (and an opened <details>) as it is
+    this.problemShown = error;
+    if (!error) {
+      this.problem.replaceChildren();
+      return;
+    }
+    const rtsp = /^rtsps?:/i.test(this.camera.source || '');
+    const long = error.length > SHORT_ERROR;
+    const short = rtsp ? RTSP_UNSUPPORTED : long ? `${error.slice(0, SHORT_ERROR - 1).trimEnd()}…` : error;
+    const parts = [el('p', { class: 'error' }, short)];
+    if (rtsp || long) {
+      parts.push(el('details', {}, el('summary', {}, 'Technical details'), el('p', { class: 'technical' }, error)));
+    }
+    this.problem.replaceChildren(...parts);
   }
 
   showMeta() {
@@ -89,8 +118,10 @@ class Tile {
     const { width, height } = count.image || { width: this.img.naturalWidth, height: this.img.naturalHeight };
     drawOverlay(this.svg, width, height, count.detections || [], this.zones);
     this.report.textContent = count.report || reportOfCounts(count.counts) || 'nothing found';
+    this.report.hidden = false;
+    // zones.{name} is {counts: {class: n}, total}: "entrance: person 1", "queue: person 3, cart 1", "aisle: nothing"
     this.zoneList.replaceChildren(...Object.entries(count.zones || {}).map(([zone, z]) =>
-      el('li', {}, el('strong', {}, zone), `: ${reportOfCounts(z.counts) || 'nothing'} (${z.total ?? 0})`)));
+      el('li', {}, el('strong', {}, zone), `: ${reportOfCounts(z && z.counts) || 'nothing'}`)));
     if (this.camera.status !== 'failing') {
       this.status.textContent = 'ok';
       this.status.className = 'status status-ok';
@@ -144,7 +175,11 @@ function formatInterval(value) {
   return [[m[1], 'h'], [m[2], 'min'], [m[3], 's']].filter(([n]) => n).map(([n, unit]) => `${Number(n)} ${unit}`).join(' ');
 }
 
+let refreshing = false; // one GET /cameras at a time (it may wait for the API key)
+
 async function refreshCameras() {
+  if (refreshing) return;
+  refreshing = true;
   const message = document.getElementById('message');
   let cameras;
   try {
@@ -153,6 +188,8 @@ async function refreshCameras() {
     message.textContent = `Cannot list the cameras: ${e.message}`;
     message.hidden = false;
     return;
+  } finally {
+    refreshing = false;
   }
   cameras = Array.isArray(cameras) ? cameras : [];
   message.textContent = cameras.length ? '' : 'No cameras are configured.';

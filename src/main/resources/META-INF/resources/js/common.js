@@ -13,27 +13,83 @@ export class ApiError extends Error {
 
 const KEY_STORE = 'edge.apiKey';
 
-/** The API key this browser uses (edge.api.keys), asked for once when the service answers 401. */
+/** The API key this browser uses (edge.api.keys), asked for in the page when the service answers 401. */
 export function apiKey() {
   return localStorage.getItem(KEY_STORE);
 }
 
+let keyWanted = null; // the panel's answer while it is shown: every request refused meanwhile waits for it
+
 /**
- * fetch() with the API key, if one was given. On 401 it asks for the key once (kept in this browser's local storage)
- * and tries again.
+ * The key panel at the top of the page (no browser dialog: prompt() blocks the page and headless browsers): an
+ * explanation, the 401 message after a refused key, a password field and "Use key".
  */
-export async function apiFetch(url, init = {}, asked = false) {
-  const headers = new Headers(init.headers || {});
-  if (apiKey()) headers.set('X-API-Key', apiKey());
-  const response = await fetch(url, { ...init, headers });
-  if (response.status === 401 && !asked) {
-    const key = window.prompt('This service needs an API key (edge.api.keys):');
-    if (key) {
-      localStorage.setItem(KEY_STORE, key.trim());
-      return apiFetch(url, init, true);
-    }
+function keyPanel() {
+  let panel = document.getElementById('key-panel');
+  if (panel) return panel;
+  panel = el('form', { id: 'key-panel', class: 'key-panel', 'aria-labelledby': 'key-title', hidden: '' },
+    el('p', { id: 'key-title', class: 'key-title' }, 'This service needs an API key (X-API-Key).'),
+    el('p', { id: 'key-message', class: 'error', role: 'alert', hidden: '' }),
+    el('div', { class: 'key-row' },
+      el('label', { for: 'api-key' }, 'API key'),
+      el('input', { type: 'password', id: 'api-key', name: 'api-key', autocomplete: 'off', spellcheck: 'false',
+        required: '' }),
+      el('button', { type: 'submit', id: 'use-key' }, 'Use key')),
+    el('p', { class: 'small' }, 'Ask the service\'s operator for one. It is kept in this browser only.'));
+  (document.querySelector('main') || document.body).prepend(panel);
+  return panel;
+}
+
+/** Shows the key panel (with why, after a refused key) and resolves once a key is stored. */
+function askForKey(refusal) {
+  const panel = keyPanel();
+  const message = panel.querySelector('#key-message');
+  message.textContent = refusal || '';
+  message.hidden = !refusal;
+  if (!keyWanted) {
+    keyWanted = new Promise(resolve => {
+      panel.onsubmit = (e) => {
+        e.preventDefault();
+        const key = panel.querySelector('#api-key').value.trim();
+        if (!key) return;
+        localStorage.setItem(KEY_STORE, key);
+        panel.querySelector('#api-key').value = '';
+        panel.hidden = true;
+        keyWanted = null;
+        resolve();
+      };
+    });
+    panel.hidden = false;
+    panel.querySelector('#api-key').focus();
   }
-  return response;
+  return keyWanted;
+}
+
+/** The message of a JSON error body {"error"}, else the status line. */
+async function errorMessage(response) {
+  try {
+    const body = await response.clone().json();
+    if (body && body.error) return body.error;
+  } catch {
+    // not JSON
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
+/**
+ * fetch() with the API key, if one was given. On 401 it shows the key panel, waits for a key (kept in this browser's
+ * local storage) and tries again; a refused key shows the panel again with the service's message.
+ */
+export async function apiFetch(url, init = {}) {
+  for (;;) {
+    const key = apiKey();
+    const headers = new Headers(init.headers || {});
+    if (key) headers.set('X-API-Key', key);
+    const response = await fetch(url, { ...init, headers });
+    if (response.status !== 401) return response;
+    if (apiKey() !== key) continue; // a key was given meanwhile (for another request): try that one
+    await askForKey(key ? `This key was refused: ${await errorMessage(response)}` : null);
+  }
 }
 
 /** fetch() that answers parsed JSON, or throws ApiError with the server's message (or the network failure). */
