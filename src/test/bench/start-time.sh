@@ -19,9 +19,9 @@ mkdir -p "$W"
 exec > >(tee "$W/run.log") 2>&1   # the whole output, table included, also in target/start-time/run.log
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  # The AOT build has its own output folder (target/aot/quarkus-app); the default build stays in target/quarkus-app.
+  # The AOT build has its own output folder (target/quarkus-app-aot); the default build stays in target/quarkus-app.
   JAVA_HOME=$JDK25 mvn -B -q verify -Paot > "$W/build-aot.log" 2>&1
-  rm -rf "$W/aot" && cp -a target/aot/quarkus-app "$W/aot"
+  rm -rf "$W/aot" && cp -a target/quarkus-app-aot "$W/aot"
   JAVA_HOME=$JDK17 mvn -B -q package -DskipTests > "$W/build-plain.log" 2>&1
   rm -rf "$W/plain" && cp -a target/quarkus-app "$W/plain"
 fi
