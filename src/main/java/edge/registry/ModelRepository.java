@@ -391,7 +391,7 @@ public class ModelRepository {
     private void serving(ModelInfo info, String digest, String source) {
         serving = new Serving(info.name(), info.version(), info.sha256(), digest, source);
         Gauge previous = servingGauge;
-        servingGauge = Gauge.builder("edge.model.serving", () -> 1)
+        servingGauge = Gauge.builder("edge.model.info", () -> 1)
                 .description("The model serving now (value 1), by name, version and manifest digest")
                 .tags("name", info.name(), "version", info.version(), "digest", digest == null ? "" : digest)
                 .register(metrics);

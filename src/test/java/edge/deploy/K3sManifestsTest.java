@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -36,13 +40,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * test), the container port is the HTTP port the application listens on (gRPC shares it, so the Service has one port),
  * every key the ConfigMap sets and every EDGE_* variable is a key the service reads (edge-config/KEYS.md, the same
  * source), and each workload is non-root, read-only, with its model store writable, its resources set and a rolling
- * update that keeps most of the fleet up.
+ * update that keeps most of the fleet up. Every rendered object and pod template carries the recommended
+ * app.kubernetes.io labels, while selectors stay small and stable. The two Dockerfiles (no container engine here to
+ * build them) run as the uid the manifests run as and carry the OCI image labels.
  */
 @QuarkusTest
 class K3sManifestsTest {
 
     private static final Path OVERLAYS = Path.of("k3s/overlays");
     private static final Set<String> OTHER_ENV = Set.of("QUARKUS_CONFIG_LOCATIONS", "MALLOC_ARENA_MAX", "JAVA_TOOL_OPTIONS");
+    /** Kubernetes' recommended labels (kubernetes.io/docs: "Recommended Labels"). */
+    private static final List<String> RECOMMENDED_LABELS = List.of("name", "instance", "version", "component",
+            "part-of", "managed-by").stream().map(label -> "app.kubernetes.io/" + label).toList();
+    /** What a workload may select on: labels that never change for the life of the DaemonSet or Deployment. */
+    private static final Set<String> SELECTOR_LABELS = Set.of("app.kubernetes.io/name", "edge.example.com/model-channel");
+    private static final List<Path> DOCKERFILES = List.of(Path.of("src/main/docker/Dockerfile.jvm"),
+            Path.of("src/main/docker/Dockerfile.native"));
+    private static final List<Path> WORKLOAD_SOURCES = List.of(Path.of("k3s/base/workload/daemonset.yaml"),
+            Path.of("k3s/components/deployment/deployment.yaml"));
+    /** The image, its tag and the recommended labels: the component every overlay lists last. */
+    private static final Path RELEASE = Path.of("k3s/components/release/kustomization.yaml");
+    private static final List<String> OCI_LABELS = List.of("title", "description", "version", "licenses", "vendor")
+            .stream().map(label -> "org.opencontainers.image." + label).toList();
 
     private static Properties application;
 
@@ -79,6 +98,8 @@ class K3sManifestsTest {
                         where + object.path("kind").asText() + " " + object.path("metadata").path("name").asText());
             }
         }
+
+        labels(overlay, objects, workloads);
 
         int appPort = Integer.parseInt(application.getProperty("quarkus.http.port"));
         assertEquals("false", application.getProperty("quarkus.grpc.server.use-separate-server"),
@@ -180,6 +201,149 @@ class K3sManifestsTest {
             for (JsonNode mount : mounts.values()) {
                 assertTrue(volumes.containsKey(mount.path("name").asText()), name + " mounts an unknown volume");
             }
+        }
+    }
+
+    /**
+     * The six recommended labels on every rendered object (workloads, Service, ConfigMap, Namespace, claim) and on every
+     * pod template, the same values throughout the overlay, version = the image tag; selectors only on labels that
+     * never change (a DaemonSet's selector is immutable: a version in it would make the next release's apply fail).
+     */
+    private static void labels(Path overlay, List<JsonNode> objects, List<JsonNode> workloads) {
+        String where = overlay.getFileName() + ": ";
+        Map<String, String> expected = new TreeMap<>();
+        for (JsonNode object : objects) {
+            String name = where + object.path("kind").asText() + " " + object.path("metadata").path("name").asText();
+            recommendedLabels(object.path("metadata").path("labels"), expected, name);
+        }
+        assertEquals("edge-detector", expected.get("app.kubernetes.io/name"), where + "app.kubernetes.io/name");
+        assertEquals("edge-vision", expected.get("app.kubernetes.io/part-of"), where + "app.kubernetes.io/part-of");
+        assertEquals("kustomize", expected.get("app.kubernetes.io/managed-by"), where + "app.kubernetes.io/managed-by");
+        for (JsonNode workload : workloads) {
+            String name = where + workload.path("kind").asText() + " " + workload.path("metadata").path("name").asText();
+            JsonNode pod = workload.path("spec").path("template");
+            recommendedLabels(pod.path("metadata").path("labels"), expected, name + " pod template");
+            String image = single(pod.path("spec").path("containers"), "edge-detector", name).path("image").asText();
+            assertEquals(image.substring(image.lastIndexOf(':') + 1), expected.get("app.kubernetes.io/version"),
+                    name + ": app.kubernetes.io/version is the image tag (" + image + ")");
+            for (JsonNode init : pod.path("spec").path("initContainers")) {
+                assertEquals(image, init.path("image").asText(), name + " init " + init.path("name").asText());
+            }
+            JsonNode selector = workload.path("spec").path("selector");
+            assertEquals(Set.of("matchLabels"), fieldNames(selector), name + " selects by matchLabels only");
+            Set<String> selected = fieldNames(selector.path("matchLabels"));
+            assertTrue(selected.contains("app.kubernetes.io/name") && SELECTOR_LABELS.containsAll(selected),
+                    name + " selects on " + selected + ": only " + SELECTOR_LABELS + " (selectors are immutable)");
+            selector.path("matchLabels").fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
+                    pod.path("metadata").path("labels").path(label.getKey()).asText(), name + " template matches"));
+        }
+    }
+
+    private static void recommendedLabels(JsonNode labels, Map<String, String> expected, String name) {
+        for (String label : RECOMMENDED_LABELS) {
+            String value = labels.path(label).asText();
+            assertFalse(value.isEmpty(), name + " has no label " + label + ": " + labels);
+            assertEquals(expected.computeIfAbsent(label, key -> value), value, name + " " + label);
+        }
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
+     * The JVM and the native image run as the same uid and gid, the ones the manifests run the pods as (a model store
+     * written by one image stays writable for the other, the volumes' owner and fsGroup fit both), and both carry the
+     * OCI image labels, their version the image tag the manifests deploy. Read from the files: there is no container
+     * engine here to build them.
+     */
+    @Test
+    void bothImagesRunAsTheManifestsUserAndCarryTheOciLabels() throws IOException {
+        JsonNode release = new YAMLMapper().readTree(Files.readString(RELEASE));
+        String tag = null;
+        for (JsonNode image : release.path("images")) {
+            if (image.path("name").asText().equals("edge-detector")) {
+                tag = image.path("newTag").asText();
+            }
+        }
+        assertNotNull(tag, RELEASE + " sets no edge-detector image tag");
+        for (Path source : WORKLOAD_SOURCES) {
+            JsonNode security = new YAMLMapper().readTree(Files.readString(source))
+                    .path("spec").path("template").path("spec").path("securityContext");
+            assertTrue(security.path("runAsNonRoot").asBoolean(), source + " runAsNonRoot");
+            for (Path file : DOCKERFILES) {
+                Dockerfile dockerfile = Dockerfile.read(file);
+                assertEquals(security.path("runAsUser").asText(), dockerfile.uid(),
+                        file + ": USER uid, " + source + ": runAsUser");
+                assertEquals(security.path("runAsGroup").asText(), dockerfile.gid(),
+                        file + ": USER gid, " + source + ": runAsGroup");
+            }
+        }
+        for (Path file : DOCKERFILES) {
+            Dockerfile dockerfile = Dockerfile.read(file);
+            assertFalse(dockerfile.uid().equals("0") || dockerfile.uid().equals("root"), file + " runs as root");
+            for (String label : OCI_LABELS) {
+                String value = dockerfile.labels().getOrDefault(label, "");
+                assertFalse(value.isBlank() || value.contains("${"), file + ": label " + label + " is " + value);
+            }
+            assertEquals("edge-detector", dockerfile.labels().get("org.opencontainers.image.title"), file + " title");
+            assertEquals(tag, dockerfile.labels().get("org.opencontainers.image.version"),
+                    file + ": org.opencontainers.image.version is the tag in " + RELEASE);
+        }
+    }
+
+    /** The parts of a Dockerfile the test reads: the last USER of the final stage and the LABELs, ARG defaults filled in. */
+    private record Dockerfile(String uid, String gid, Map<String, String> labels) {
+
+        private static final Pattern LABEL = Pattern.compile("([A-Za-z0-9._/-]+)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+)");
+        private static final Pattern ARG_REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}|\\$([A-Za-z0-9_]+)");
+
+        static Dockerfile read(Path file) throws IOException {
+            // Instructions: comments dropped, continuation lines joined.
+            String text = Files.readString(file).replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n", " ");
+            Map<String, String> args = new HashMap<>();
+            Map<String, String> labels = new HashMap<>();
+            String user = null;
+            for (String line : text.split("\n")) {
+                String[] instruction = line.strip().split("\\s+", 2);
+                if (instruction.length < 2) {
+                    continue;
+                }
+                switch (instruction[0].toUpperCase()) {
+                    case "FROM" -> {
+                        labels.clear();
+                        user = null;
+                    }
+                    case "ARG" -> {
+                        String[] arg = instruction[1].split("=", 2);
+                        args.put(arg[0], arg.length > 1 ? arg[1].replaceAll("^\"|\"$", "") : "");
+                    }
+                    case "LABEL" -> {
+                        Matcher label = LABEL.matcher(instruction[1]);
+                        while (label.find()) {
+                            String value = label.group(3) != null ? label.group(3) : label.group(2);
+                            labels.put(label.group(1), substitute(value, args));
+                        }
+                    }
+                    case "USER" -> user = substitute(instruction[1].strip(), args);
+                    default -> { }
+                }
+            }
+            assertNotNull(user, file + " declares no USER: the image would run as root");
+            String[] ids = user.split(":", 2);
+            return new Dockerfile(ids[0], ids.length > 1 ? ids[1] : "", labels);
+        }
+
+        private static String substitute(String value, Map<String, String> args) {
+            Matcher reference = ARG_REFERENCE.matcher(value);
+            StringBuilder out = new StringBuilder();
+            while (reference.find()) {
+                String name = reference.group(1) != null ? reference.group(1) : reference.group(2);
+                reference.appendReplacement(out, Matcher.quoteReplacement(args.getOrDefault(name, reference.group())));
+            }
+            return reference.appendTail(out).toString();
         }
     }
 

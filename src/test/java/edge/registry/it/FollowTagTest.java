@@ -110,7 +110,13 @@ class FollowTagTest {
                 .body("following.publicKey", endsWith(".pem"))
                 .body("versions.size()", equalTo(1))
                 .body("lastPull.outcome", equalTo("updated"));
-        assertTrue(metrics().contains("version=\"1-dynamic\""), "edge_model_serving names the version");
+        // An info metric (Prometheus convention: the name ends in _info, value 1, the facts in the labels).
+        String metrics = metrics();
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("edge_model_info{")
+                        && line.contains("digest=\"" + digest + "\"") && line.contains("name=\"yolov8n\"")
+                        && line.contains("version=\"1-dynamic\"") && line.endsWith(" 1.0")),
+                "edge_model_info names the serving model's name, version and digest:\n" + metrics);
+        assertFalse(metrics.contains("edge_model_serving"), "the old name is gone");
     }
 
     @Test
