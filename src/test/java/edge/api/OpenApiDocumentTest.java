@@ -229,7 +229,7 @@ class OpenApiDocumentTest {
      * fields of the documented schema (recursively; {@code mayBeAbsent} may be missing, e.g. fields left out when
      * null).
      */
-    private static void matches(JsonNode doc, String method, String path, io.restassured.response.Response answer,
+    static void matches(JsonNode doc, String method, String path, io.restassured.response.Response answer,
                                 int status, Set<String> mayBeAbsent) throws IOException {
         String where = method.toUpperCase() + " " + path + " " + status;
         assertEquals(status, answer.statusCode(), where + ": " + answer.asString());
