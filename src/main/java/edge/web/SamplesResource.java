@@ -1,5 +1,6 @@
 package edge.web;
 
+import edge.api.ApiDoc;
 import edge.config.UiConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -8,6 +9,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -25,6 +34,10 @@ import java.util.stream.Stream;
  * (traversal, sub-folders, hidden or non-image files) ever reaches the file system.
  */
 @Path("/samples")
+@Tag(name = "Samples")
+@SecurityRequirement(name = ApiDoc.API_KEY)
+@SecurityRequirement(name = ApiDoc.BEARER)
+@APIResponse(responseCode = "401", ref = ApiDoc.UNAUTHORIZED)
 public class SamplesResource {
 
     private static final Logger LOG = Logger.getLogger(SamplesResource.class);
@@ -42,6 +55,11 @@ public class SamplesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The sample images' file names",
+            description = "The image files (jpg, jpeg, png, bmp, webp, tif, tiff) in edge.ui.samples, by name; "
+                    + "empty when it is unset.")
+    @APIResponse(responseCode = "200", description = "File names, sorted", content = @Content(
+            mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = String.class)))
     public List<String> list() {
         if (folder.isEmpty() || !Files.isDirectory(folder.get())) {
             folder.ifPresent(f -> LOG.debugf("edge.ui.samples %s is not a folder: no samples", f));
@@ -60,7 +78,15 @@ public class SamplesResource {
 
     @GET
     @Path("{name}")
-    public Response image(@PathParam("name") String name) {
+    @Operation(summary = "One sample image", description = "Served with the type of its extension.")
+    @APIResponse(responseCode = "200", description = "The image", content = {
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/bmp", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/webp", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/tiff", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    public Response image(@Parameter(description = "A name GET /samples lists") @PathParam("name") String name) {
         if (!list().contains(name)) {
             throw new NotFoundException("no sample image named '" + name + "'");
         }

@@ -1,5 +1,6 @@
 package edge.api.admin;
 
+import edge.api.ApiDoc;
 import edge.api.rest.ApiError;
 import edge.registry.ModelRepository;
 import io.smallrye.common.annotation.Blocking;
@@ -12,6 +13,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** What the operator sees of and does with the model registry: status, pull now, roll back, pin. */
@@ -19,10 +27,14 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @AdminOnly
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Models (admin)")
+@SecurityRequirement(name = ApiDoc.ADMIN_KEY)
+@APIResponse(responseCode = "401", ref = ApiDoc.UNAUTHORIZED)
 public class ModelAdminResource {
 
     /** {@code PUT /models/pin} body. */
-    public record PinRequest(String digest) {
+    public record PinRequest(@Schema(description = "sha256:<64 hex digits>", pattern = "^sha256:[a-f0-9]{64}$")
+                             String digest) {
     }
 
     private final ModelRepository repository;
@@ -32,6 +44,9 @@ public class ModelAdminResource {
     }
 
     @GET
+    @Operation(summary = "The serving model, the followed tag, the versions in the store, the last pull")
+    @APIResponse(responseCode = "200", description = "The registry status", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
     public ModelRepository.Status status() {
         return repository.status();
     }
@@ -39,6 +54,11 @@ public class ModelAdminResource {
     /** Checks the followed tag now (also a digest refused before); answers when the check is done. */
     @POST
     @Path("/pull")
+    @Operation(summary = "Check the followed tag now", description = "Also a digest refused before; answers when the "
+            + "check is done. outcome: updated, up-to-date, pinned, refused, still-refused or failed.")
+    @APIResponse(responseCode = "200", description = "What the check did", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.PullResult.class)))
+    @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
     public ModelRepository.PullResult pull() {
         return repository.pullNow();
     }
@@ -46,6 +66,10 @@ public class ModelAdminResource {
     /** Back to the version before the serving one, pinned there. */
     @POST
     @Path("/rollback")
+    @Operation(summary = "Back to the version before the serving one, pinned there")
+    @APIResponse(responseCode = "200", description = "The registry status after the rollback", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
+    @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
     public ModelRepository.Status rollback() {
         return repository.rollback();
     }
@@ -53,6 +77,14 @@ public class ModelAdminResource {
     @PUT
     @Path("/pin")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Serve a digest and stop following the tag",
+            description = "From the store, else pulled from the registry and validated.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PinRequest.class)))
+    @APIResponse(responseCode = "200", description = "The registry status, pinned", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
+    @APIResponse(responseCode = "400", ref = ApiDoc.BAD_REQUEST)
+    @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
     public ModelRepository.Status pin(PinRequest request) {
         return repository.pin(request == null ? null : request.digest());
     }
@@ -60,6 +92,10 @@ public class ModelAdminResource {
     /** Follows the tag again. */
     @DELETE
     @Path("/pin")
+    @Operation(summary = "Follow the tag again", description = "And check it at once.")
+    @APIResponse(responseCode = "200", description = "The registry status, unpinned", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
+    @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
     public ModelRepository.Status unpin() {
         return repository.unpin();
     }

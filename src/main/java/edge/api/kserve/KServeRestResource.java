@@ -1,6 +1,7 @@
 package edge.api.kserve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import edge.api.ApiDoc;
 import edge.api.kserve.KServeInference.InferAnswer;
 import edge.api.kserve.KServeInference.InferCall;
 import edge.api.kserve.KServeInference.ModelMetadata;
@@ -15,6 +16,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +36,14 @@ import java.util.Map;
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@Tag(name = "KServe v2")
+@SecurityRequirement(name = ApiDoc.API_KEY)
+@SecurityRequirement(name = ApiDoc.BEARER)
+@APIResponse(responseCode = "401", ref = ApiDoc.UNAUTHORIZED)
 public class KServeRestResource {
+
+    private static final String MODEL_NAME = "The served model's name (edge.model.name)";
+    private static final String MODEL_VERSION = "The model's version";
 
     private final KServeInference kserve;
 
@@ -36,12 +52,20 @@ public class KServeRestResource {
     }
 
     @GET
+    @Operation(summary = "Server metadata")
+    @APIResponse(responseCode = "200", description = "Name, version, extensions",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = ServerMetadata.class)))
     public ServerMetadata server() {
         return kserve.serverMetadata();
     }
 
     @GET
     @Path("health/live")
+    @Operation(summary = "Server liveness")
+    @APIResponse(responseCode = "200", description = "Always live: true",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.Live.class)))
     public Map<String, Boolean> live() {
         return Map.of("live", true);
     }
@@ -49,6 +73,14 @@ public class KServeRestResource {
     /** 200 when ready; the specification's "4xx means false" is answered 400, with the reason in the log. */
     @GET
     @Path("health/ready")
+    @Operation(summary = "Server readiness", description = "400 with ready: false when no model is ready (the "
+            + "specification's \"4xx means false\").")
+    @APIResponse(responseCode = "200", description = "Ready",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.Ready.class)))
+    @APIResponse(responseCode = "400", description = "Not ready",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.Ready.class)))
     public Response ready() {
         boolean ready = kserve.serverReady();
         return Response.status(ready ? 200 : 400).entity(Map.of("ready", ready)).build();
@@ -56,39 +88,94 @@ public class KServeRestResource {
 
     @GET
     @Path("models/{name}")
-    public Map<String, Object> metadata(@PathParam("name") String name) {
+    @Operation(summary = "Model metadata", description = "Inputs, outputs and, in parameters, the two ways to infer.")
+    @APIResponse(responseCode = "200", description = "The model's metadata",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.ModelMetadata.class)))
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = ApiDoc.UNAVAILABLE)
+    public Map<String, Object> metadata(@Parameter(description = MODEL_NAME) @PathParam("name") String name) {
         return metadataJson(kserve.modelMetadata(name, null));
     }
 
     @GET
     @Path("models/{name}/versions/{version}")
-    public Map<String, Object> metadata(@PathParam("name") String name, @PathParam("version") String version) {
+    @Operation(summary = "Model metadata of one version")
+    @APIResponse(responseCode = "200", description = "The model's metadata",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.ModelMetadata.class)))
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = ApiDoc.UNAVAILABLE)
+    public Map<String, Object> metadata(@Parameter(description = MODEL_NAME) @PathParam("name") String name,
+                                        @Parameter(description = MODEL_VERSION) @PathParam("version") String version) {
         return metadataJson(kserve.modelMetadata(name, version));
     }
 
     @GET
     @Path("models/{name}/ready")
-    public Map<String, Object> modelReady(@PathParam("name") String name) {
+    @Operation(summary = "Model readiness")
+    @APIResponse(responseCode = "200", description = "Whether the model is ready",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.ModelReady.class)))
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = ApiDoc.UNAVAILABLE)
+    public Map<String, Object> modelReady(@Parameter(description = MODEL_NAME) @PathParam("name") String name) {
         return Map.of("name", name, "ready", kserve.modelReady(name, null));
     }
 
     @GET
     @Path("models/{name}/versions/{version}/ready")
-    public Map<String, Object> modelReady(@PathParam("name") String name, @PathParam("version") String version) {
+    @Operation(summary = "Model readiness of one version")
+    @APIResponse(responseCode = "200", description = "Whether the model version is ready",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.ModelReady.class)))
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = ApiDoc.UNAVAILABLE)
+    public Map<String, Object> modelReady(@Parameter(description = MODEL_NAME) @PathParam("name") String name,
+                                          @Parameter(description = MODEL_VERSION) @PathParam("version")
+                                          String version) {
         return Map.of("name", name, "ready", kserve.modelReady(name, version));
     }
 
     @POST
     @Path("models/{name}/infer")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> infer(@PathParam("name") String name, JsonNode body) {
+    @Operation(summary = "Inference", description = "Raw tensor (input images, FP32 [1,3,H,W]) or encoded image "
+            + "(input image, BYTES [1], base64 JPEG/PNG; outputs boxes, scores, class_ids, labels).")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = KServeSchemas.InferRequest.class)))
+    @APIResponse(responseCode = "200", description = "The outputs",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.InferResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiDoc.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = ApiDoc.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDoc.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = ApiDoc.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "503", ref = ApiDoc.UNAVAILABLE)
+    public Map<String, Object> infer(@Parameter(description = MODEL_NAME) @PathParam("name") String name,
+                                     JsonNode body) {
         return answerJson(kserve.infer(call(name, null, body)));
     }
 
     @POST
     @Path("models/{name}/versions/{version}/infer")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> infer(@PathParam("name") String name, @PathParam("version") String version,
+    @Operation(summary = "Inference", description = "Raw tensor (input images, FP32 [1,3,H,W]) or encoded image "
+            + "(input image, BYTES [1], base64 JPEG/PNG; outputs boxes, scores, class_ids, labels).")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = KServeSchemas.InferRequest.class)))
+    @APIResponse(responseCode = "200", description = "The outputs",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = KServeSchemas.InferResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiDoc.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = ApiDoc.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDoc.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = ApiDoc.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "503", ref = ApiDoc.UNAVAILABLE)
+    public Map<String, Object> infer(@Parameter(description = MODEL_NAME) @PathParam("name") String name,
+                                     @Parameter(description = MODEL_VERSION) @PathParam("version") String version,
                                      JsonNode body) {
         return answerJson(kserve.infer(call(name, version, body)));
     }

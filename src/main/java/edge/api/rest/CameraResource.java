@@ -1,5 +1,6 @@
 package edge.api.rest;
 
+import edge.api.ApiDoc;
 import edge.camera.Camera;
 import edge.camera.CameraCount;
 import edge.camera.CameraService;
@@ -17,6 +18,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,6 +35,10 @@ import java.util.Map;
 
 /** What the configured cameras see: their latest counts, frames and a live stream of updates. */
 @Path("/")
+@Tag(name = "Cameras")
+@SecurityRequirement(name = ApiDoc.API_KEY)
+@SecurityRequirement(name = ApiDoc.BEARER)
+@APIResponse(responseCode = "401", ref = ApiDoc.UNAUTHORIZED)
 public class CameraResource {
 
     /** One entry of {@code GET /cameras}. */
@@ -43,7 +57,20 @@ public class CameraResource {
     @GET
     @Path("count")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response count(@QueryParam("camera") String id) {
+    @Operation(summary = "The latest counts of a configured camera",
+            description = "Counts, zones and detections of the camera's latest counted frame (POST /count counts "
+                    + "an image you send).")
+    @APIResponse(responseCode = "200", description = "The latest counts",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CameraCount.class)))
+    @APIResponse(responseCode = "400", description = "No ?camera=",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "503", description = "The camera has no counted frame yet; the message says why",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait: the camera's interval",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Response count(@Parameter(description = "The camera id (edge.cameras.<id>.*)", required = true)
+                          @QueryParam("camera") String id) {
         if (id == null || id.isBlank()) {
             return ErrorMapper.error(400, "GET /count needs ?camera=ID (the latest counts of a configured camera; "
                     + "POST an image to /count to count it)");
@@ -61,6 +88,10 @@ public class CameraResource {
     @GET
     @Path("cameras")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every configured camera",
+            description = "Status (ok, waiting, failing), last frame time, last error, zones and latest counts.")
+    @APIResponse(responseCode = "200", description = "The cameras", content = @Content(mediaType = "application/json",
+            schema = @Schema(type = SchemaType.ARRAY, implementation = CameraStatus.class)))
     public List<CameraStatus> list() {
         return cameras.cameras().stream().map(this::status).toList();
     }
@@ -79,7 +110,15 @@ public class CameraResource {
     /** The frame the latest counts are of, as the camera sent it. */
     @GET
     @Path("cameras/{id}/frame")
-    public Response frame(@PathParam("id") String id) {
+    @Operation(summary = "The frame the latest counts are of",
+            description = "As the camera sent it; Cache-Control: no-store.")
+    @APIResponse(responseCode = "200", description = "The frame", content = {
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    @APIResponse(responseCode = "503", description = "The camera has no frame yet",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Response frame(@Parameter(description = "The camera id") @PathParam("id") String id) {
         Camera camera = find(id);
         byte[] frame = camera.latestFrame();
         if (frame == null) {
@@ -98,7 +137,14 @@ public class CameraResource {
     @Path("cameras/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @Context Sse sse) {
+    @Operation(summary = "Live counts of a camera (Server-Sent Events)",
+            description = "event: count, id: the frame number, data: the latest counts as JSON (the schema below): "
+                    + "at once, then one event per counted frame.")
+    @APIResponse(responseCode = "200", description = "The event stream; each event's data is a CameraCount",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = CameraCount.class)))
+    @APIResponse(responseCode = "404", ref = ApiDoc.NOT_FOUND)
+    public Multi<OutboundSseEvent> events(@Parameter(description = "The camera id") @PathParam("id") String id,
+                                          @Context Sse sse) {
         Camera camera = find(id);
         return cameras.updates(camera).map(count -> sse.newEventBuilder().name("count")
                 .id(Long.toString(count.frameSeq())).data(CameraCount.class, count).build());
