@@ -18,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The k3s overlays as {@code kubectl kustomize} renders them, for the tests that check or run them. */
-final class K3sManifests {
+public final class K3sManifests {
 
     private K3sManifests() {
     }
 
-    static boolean kubectl() {
+    public static boolean kubectl() {
         try {
             Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();

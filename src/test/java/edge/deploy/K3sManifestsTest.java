@@ -1,7 +1,6 @@
 package edge.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import edge.config.ConfigKeys;
 import io.quarkus.test.junit.QuarkusTest;
@@ -75,13 +74,13 @@ class K3sManifestsTest {
 
     @Test
     void everyOverlayRendersAndFitsTheApplication() throws IOException {
-        assumeTrue(kubectl(), "kubectl is not on the PATH here: the k3s overlays were not rendered or checked");
+        assumeTrue(K3sManifests.kubectl(), "kubectl is not on the PATH here: the k3s overlays were not rendered or checked");
         List<Path> overlays;
         try (Stream<Path> dirs = Files.list(OVERLAYS)) {
             overlays = dirs.filter(Files::isDirectory).sorted().toList();
         }
         assertFalse(overlays.isEmpty(), "no overlays in " + OVERLAYS);
-        assertAll(overlays.stream().map(overlay -> () -> check(overlay, render(overlay))));
+        assertAll(overlays.stream().map(overlay -> () -> check(overlay, K3sManifests.render(overlay))));
     }
 
     private static void check(Path overlay, List<JsonNode> objects) {
@@ -382,36 +381,5 @@ class K3sManifestsTest {
             throw new AssertionError(e);
         }
         return properties;
-    }
-
-    private static boolean kubectl() {
-        try {
-            Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static List<JsonNode> render(Path overlay) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + overlay + " did not finish");
-        assertEquals(0, process.exitValue(), "kubectl kustomize " + overlay + " failed: " + err);
-        List<JsonNode> objects = new ArrayList<>();
-        try (MappingIterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(out)) {
-            while (docs.hasNext()) {
-                JsonNode doc = docs.next();
-                if (doc != null && !doc.isNull() && !doc.isEmpty()) {
-                    objects.add(doc);
-                }
-            }
-        }
-        return objects;
     }
 }

@@ -1,5 +1,6 @@
 package edge.docs;
 
+import edge.deploy.K3sManifests;
 import edge.docs.DocBlocks.Block;
 import edge.docs.DocBlocks.Kind;
 import org.junit.jupiter.api.AfterAll;
@@ -95,8 +96,8 @@ class ReadmeIT {
         Result parse = bash(List.of("bash", "-n", "-c", block.text()), Duration.ofSeconds(30));
         assertEquals(0, parse.status(), block.where() + " is not valid shell: " + parse.output());
         for (String dir : DocBlocks.kustomizations(block.text())) {
-            report.add("    kubectl kustomize " + dir + (kubectl() ? "" : ": NOT checked, kubectl is missing"));
-            if (kubectl()) {
+            report.add("    kubectl kustomize " + dir + (K3sManifests.kubectl() ? "" : ": NOT checked, kubectl is missing"));
+            if (K3sManifests.kubectl()) {
                 Result render = bash(List.of("kubectl", "kustomize", dir), Duration.ofSeconds(60));
                 assertEquals(0, render.status(), block.where() + ": kubectl kustomize " + dir + ": " + render.output());
             }
@@ -183,18 +184,5 @@ class ReadmeIT {
         String output = Files.readString(out, StandardCharsets.UTF_8);
         Files.delete(out);
         return new Result(process.exitValue(), output);
-    }
-
-    private static boolean kubectl() {
-        try {
-            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
