@@ -223,7 +223,8 @@ public final class ConfigKeys {
                 .append("`<id>`, `<zone>` and `<name>` stand for names you choose (`edge.cameras.door.zones.entrance`). Any key\n")
                 .append("can be set in a properties file named by `quarkus.config.locations` (the site profiles here, mounted by\n")
                 .append("k3s from a ConfigMap), as a system property (`-Dedge.detect.conf=0.3`) or as an environment variable\n")
-                .append("(`EDGE_DETECT_CONF=0.3`; dots and dashes become underscores). \"none\" means unset; \"required\" applies\n")
+                .append("(`EDGE_DETECT_CONF=0.3`; dots and dashes become underscores). Later wins: application.properties, the\n")
+                .append("profile, environment variables, system properties. \"none\" means unset; \"required\" applies\n")
                 .append("once the enclosing entry exists (a camera needs its `url`).\n\n")
                 .append("| key | type | default | meaning |\n|---|---|---|---|\n");
         for (Key key : all()) {
