@@ -4,6 +4,7 @@ import edge.eval.EvalCommand;
 import edge.model.BatchifyCommand;
 import edge.registry.PublishCommand;
 import edge.registry.sign.KeygenCommand;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -41,7 +42,7 @@ public class EdgeMain implements QuarkusApplication {
     }
 
     /**
-     * Quarkus' default exit, plus one plain line at the very end when the start failed: the stack trace above it
+     * Quarkus' default exit (ApplicationLifecycleManager's), plus one plain line at the very end when the start failed: the stack trace above it
      * is for developers, the operator reading the tail of a pod log needs what is wrong and what to do.
      */
     static void exit(int status, Throwable failure) {
@@ -49,7 +50,9 @@ public class EdgeMain implements QuarkusApplication {
             System.err.println(refusal(failure));
             System.err.flush();
         }
-        System.exit(status == 0 && failure != null ? 1 : status);
+        // Then whatever Quarkus would do: System.exit in production, the launcher's own handler in tests.
+        ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(status == 0 && failure != null ? 1 : status,
+                failure);
     }
 
     /** "edge-detector did not start: ..." with the refusal's own words, else the innermost cause's. */
