@@ -1,5 +1,6 @@
 package edge.security;
 
+import edge.StartupRefused;
 import edge.config.ApiConfig;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +33,10 @@ class ApiKeysTest {
     void withoutKeysOnlyALoopbackServiceStarts() {
         assertDoesNotThrow(() -> keys(List.of(), false, "127.0.0.1").onStart(null));
         assertDoesNotThrow(() -> keys(List.of(), false, "localhost").onStart(null));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        StartupRefused e = assertThrows(StartupRefused.class,
                 () -> keys(List.of(), false, "0.0.0.0").onStart(null));
-        assertTrue(e.getMessage().contains("edge.api.keys"), e.getMessage());
+        assertTrue(e.getMessage().contains("EDGE_API_KEYS") && e.getMessage().contains("QUARKUS_HTTP_HOST=127.0.0.1")
+                && e.getMessage().contains("EDGE_API_ALLOW_ANONYMOUS=true"), "the three ways out: " + e.getMessage());
         assertDoesNotThrow(() -> keys(List.of(), true, "0.0.0.0").onStart(null));
         assertDoesNotThrow(() -> keys(List.of("k"), false, "0.0.0.0").onStart(null));
     }
