@@ -190,22 +190,9 @@ public class ModelRepository {
                 config.tag(), config.pollInterval(), config.pollJitter(), root, modelConfig.keep());
     }
 
-    /**
-     * The name the box serves under, whatever the version: {@code edge.model.name}, else the last segment of the
-     * followed repository ({@code vision/factory-yolov8n} -> {@code factory-yolov8n}), else (no registry) empty,
-     * which means the model file's name. A seed model from {@code edge.model.path} gets the same name as the
-     * versions pulled later, so a KServe client's {@code /v2/models/<name>/infer} survives every swap.
-     */
+    /** The name every version is served under: {@link ServedName}. */
     Optional<String> servedName() {
-        return servedName(modelConfig.name(), config.url().isPresent() ? config.repository() : Optional.empty());
-    }
-
-    static Optional<String> servedName(Optional<String> configured, Optional<String> repository) {
-        Optional<String> name = configured.map(String::strip).filter(n -> !n.isEmpty());
-        if (name.isPresent()) {
-            return name;
-        }
-        return repository.map(r -> r.substring(r.lastIndexOf('/') + 1).strip()).filter(n -> !n.isEmpty());
+        return ServedName.of(modelConfig.name(), config.url().isPresent() ? config.repository() : Optional.empty());
     }
 
     private List<ModelValidator.CanaryImage> canaries() {

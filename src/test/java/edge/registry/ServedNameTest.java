@@ -12,19 +12,19 @@ class ServedNameTest {
     @Test
     void configuredNameFirst() {
         assertEquals(Optional.of("line-detector"),
-                ModelRepository.servedName(Optional.of(" line-detector "), Optional.of("vision/factory-yolov8n")));
+                ServedName.of(Optional.of(" line-detector "), Optional.of("vision/factory-yolov8n")));
     }
 
     @Test
     void elseTheLastSegmentOfTheRepository() {
         assertEquals(Optional.of("factory-yolov8n"),
-                ModelRepository.servedName(Optional.empty(), Optional.of("vision/factory-yolov8n")));
-        assertEquals(Optional.of("yolo"), ModelRepository.servedName(Optional.of("  "), Optional.of("yolo")));
+                ServedName.of(Optional.empty(), Optional.of("vision/factory-yolov8n")));
+        assertEquals(Optional.of("yolo"), ServedName.of(Optional.of("  "), Optional.of("yolo")));
     }
 
     @Test
     void elseEmptyWhichMeansTheFileName() {
-        assertEquals(Optional.empty(), ModelRepository.servedName(Optional.empty(), Optional.empty()));
-        assertEquals(Optional.empty(), ModelRepository.servedName(Optional.empty(), Optional.of("vision/")));
+        assertEquals(Optional.empty(), ServedName.of(Optional.empty(), Optional.empty()));
+        assertEquals(Optional.empty(), ServedName.of(Optional.empty(), Optional.of("vision/")));
     }
 }
