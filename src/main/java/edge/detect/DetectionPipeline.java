@@ -1,5 +1,6 @@
 package edge.detect;
 
+import edge.model.ModelContract;
 import edge.config.DetectConfig;
 import edge.config.ImageConfig;
 import edge.detect.DetectOptions.DetectDefaults;

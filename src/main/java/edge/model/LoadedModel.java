@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import edge.detect.ModelContract;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;

@@ -5,8 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import edge.detect.ModelContract;
-import edge.detect.ModelContract.TensorSpec;
+import edge.model.ModelContract.TensorSpec;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

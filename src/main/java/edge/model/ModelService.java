@@ -2,7 +2,6 @@ package edge.model;
 
 import edge.config.BatchConfig;
 import edge.config.ModelConfig;
-import edge.detect.ModelContract;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;

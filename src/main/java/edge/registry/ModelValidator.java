@@ -2,7 +2,7 @@ package edge.registry;
 
 import edge.detect.DetectParams;
 import edge.detect.Detection;
-import edge.detect.ModelContract;
+import edge.model.ModelContract;
 import edge.detect.Preprocessor;
 import edge.detect.YoloDecoder;
 import edge.image.Frame;

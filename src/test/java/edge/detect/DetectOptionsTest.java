@@ -1,5 +1,6 @@
 package edge.detect;
 
+import edge.model.CocoClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -5,7 +5,7 @@ import edge.detect.Detection;
 import edge.detect.DetectionPipeline;
 import edge.detect.DetectionResult;
 import edge.detect.InvalidRequest;
-import edge.detect.ModelContract;
+import edge.model.ModelContract;
 import edge.model.ModelInfo;
 import edge.model.ModelService;
 import jakarta.enterprise.context.ApplicationScoped;

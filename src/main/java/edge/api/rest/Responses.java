@@ -1,7 +1,7 @@
 package edge.api.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import edge.detect.CocoClasses;
+import edge.model.CocoClasses;
 import edge.detect.Detection;
 import edge.detect.DetectionResult;
 import edge.model.ModelInfo;

@@ -1,4 +1,4 @@
-package edge.detect;
+package edge.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,11 @@
-package edge.detect;
+package edge.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import edge.detect.ModelContract.TensorSpec;
+import edge.model.ModelContract.TensorSpec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
