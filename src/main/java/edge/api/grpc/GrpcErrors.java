@@ -1,22 +1,14 @@
 package edge.api.grpc;
 
-import edge.api.kserve.ModelNotFound;
-import edge.detect.InvalidRequest;
-import edge.image.ImageRejected;
-import edge.model.ModelUnavailable;
-import edge.scheduler.Overloaded;
-import edge.scheduler.QueueTimeout;
+import edge.api.Failure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import org.jboss.logging.Logger;
 
 import java.util.function.Supplier;
 
-/** The gRPC status of every failure of the pipeline, with the same message the REST API gives. */
+/** The gRPC status of every failure of the pipeline: {@link Failure}'s table, the same words as the REST API. */
 public final class GrpcErrors {
-
-    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
     private GrpcErrors() {
     }
@@ -38,24 +30,7 @@ public final class GrpcErrors {
         if (e instanceof StatusRuntimeException already) {
             return already;
         }
-        Status status;
-        if (e instanceof ImageRejected rejected) {
-            status = switch (rejected.reason()) {
-                case EMPTY, UNDECODABLE, UNSUPPORTED_FORMAT -> Status.INVALID_ARGUMENT;
-                case TOO_MANY_BYTES, TOO_MANY_PIXELS -> Status.RESOURCE_EXHAUSTED;
-            };
-        } else if (e instanceof ModelNotFound) {
-            status = Status.NOT_FOUND;
-        } else if (e instanceof InvalidRequest) {
-            status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof Overloaded) {
-            status = Status.RESOURCE_EXHAUSTED;
-        } else if (e instanceof ModelUnavailable || e instanceof QueueTimeout) {
-            status = Status.UNAVAILABLE;
-        } else {
-            LOG.error("Unexpected failure while answering a gRPC call", e);
-            status = Status.INTERNAL;
-        }
-        return status.withDescription(e.getMessage()).asRuntimeException();
+        Failure failure = Failure.of(e);
+        return Status.fromCode(failure.grpc()).withDescription(failure.message()).asRuntimeException();
     }
 }

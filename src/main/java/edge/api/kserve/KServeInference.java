@@ -1,5 +1,6 @@
 package edge.api.kserve;
 
+import edge.api.ModelNotFound;
 import edge.detect.DetectOptions;
 import edge.detect.Detection;
 import edge.detect.DetectionPipeline;

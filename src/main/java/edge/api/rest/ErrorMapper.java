@@ -1,7 +1,8 @@
 package edge.api.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import edge.api.kserve.ModelNotFound;
+import edge.api.Failure;
+import edge.api.ModelNotFound;
 import edge.detect.InvalidRequest;
 import edge.image.ImageRejected;
 import edge.model.ModelUnavailable;
@@ -12,55 +13,27 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps every failure to a JSON {@link ApiError} with the status a client can act on. */
 public class ErrorMapper {
 
-    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
-
-    /** Seconds a client should wait before retrying while no model is loaded. */
-    static final int RETRY_AFTER_NO_MODEL_SECONDS = 5;
-
     static Response error(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(message, status)).build();
     }
 
-    @ServerExceptionMapper
-    public Response imageRejected(ImageRejected e) {
-        int status = switch (e.reason()) {
-            case EMPTY, UNDECODABLE -> 400;
-            case UNSUPPORTED_FORMAT -> 415;
-            case TOO_MANY_BYTES, TOO_MANY_PIXELS -> 413;
-        };
-        return error(status, e.getMessage());
+    /** The request path's failures: the status and words of {@link Failure}'s table, shared with gRPC. */
+    @ServerExceptionMapper({ImageRejected.class, InvalidRequest.class, ModelUnavailable.class, Overloaded.class,
+            QueueTimeout.class, ModelNotFound.class})
+    public Response failure(RuntimeException e) {
+        return response(Failure.of(e));
     }
 
-    @ServerExceptionMapper
-    public Response invalidRequest(InvalidRequest e) {
-        return error(400, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response modelUnavailable(ModelUnavailable e) {
-        Response r = error(503, "no model is being served: " + e.getMessage());
-        return Response.fromResponse(r).header("Retry-After", RETRY_AFTER_NO_MODEL_SECONDS).build();
-    }
-
-    @ServerExceptionMapper
-    public Response overloaded(Overloaded e) {
-        return Response.fromResponse(error(429, e.getMessage())).header("Retry-After", e.retryAfterSeconds()).build();
-    }
-
-    @ServerExceptionMapper
-    public Response queueTimeout(QueueTimeout e) {
-        return error(503, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response modelNotFound(ModelNotFound e) {
-        return error(404, e.getMessage());
+    static Response response(Failure failure) {
+        Response.ResponseBuilder r = Response.status(failure.http()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(failure.message(), failure.http()));
+        failure.retryAfter().ifPresent(seconds -> r.header("Retry-After", seconds));
+        return r.build();
     }
 
     @ServerExceptionMapper
@@ -91,9 +64,9 @@ public class ErrorMapper {
         return error(e.getResponse().getStatus(), e.getMessage());
     }
 
+    /** Anything else: 500 with an error id; the details go to the log only ({@link Failure}). */
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
-        LOG.error("Unexpected failure while answering a request", e);
-        return error(500, "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return response(Failure.of(e));
     }
 }
