@@ -1,5 +1,6 @@
 package edge.camera;
 
+import edge.retry.Backoff;
 import edge.detect.Detection;
 import edge.detect.DetectionResult;
 import edge.detect.DetectOptions;
@@ -150,7 +151,7 @@ public final class Camera {
         if (failuresInRow == 0) {
             return interval;
         }
-        long doubled = interval.toMillis() << Math.min(16, failuresInRow);
-        return Duration.ofMillis(Math.min(doubled, Math.max(interval.toMillis(), maxBackoff.toMillis())));
+        // The first failure waits twice the interval: the interval itself was the wait "after failure 0".
+        return new Backoff(interval, maxBackoff).after(failuresInRow + 1);
     }
 }

@@ -14,6 +14,7 @@ import edge.model.ModelRejected;
 import edge.model.ModelService;
 import edge.registry.PullFailure.Reason;
 import edge.registry.oci.OciClient;
+import edge.retry.Backoff;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.SignatureVerifier;
 import io.micrometer.core.instrument.Counter;
@@ -286,8 +287,7 @@ public class ModelRepository {
             PullResult result = check(false);
             if ("failed".equals(result.outcome())) {
                 failuresInRow++;
-                long backoff = config.retryMin().toMillis() << Math.min(20, failuresInRow - 1);
-                delay = Duration.ofMillis(Math.min(backoff, config.pollInterval().toMillis()));
+                delay = new Backoff(config.retryMin(), config.pollInterval()).after(failuresInRow);
                 LOG.infof("Next attempt in %s (failure %d in a row)", delay, failuresInRow);
             } else {
                 failuresInRow = 0;
