@@ -8,8 +8,6 @@ import edge.image.ImageRejected;
 import edge.model.ModelUnavailable;
 import edge.scheduler.Overloaded;
 import edge.scheduler.QueueTimeout;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,13 +33,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Polls the configured cameras and counts their frames through the one detection pipeline (scene cache and
@@ -55,18 +51,16 @@ public class CameraService {
 
     private final CamerasConfig config;
     private final DetectionPipeline pipeline;
-    private final MeterRegistry metrics;
+    private final CameraMetrics metrics;
     private final long maxBytes;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
-    /** Current count per (camera, zone, class): the gauges read these. */
-    private final Map<List<String>, AtomicInteger> gauges = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
 
     public CameraService(CamerasConfig config, DetectionPipeline pipeline, ImageConfig image, MeterRegistry metrics) {
         this.config = config;
         this.pipeline = pipeline;
-        this.metrics = metrics;
+        this.metrics = new CameraMetrics(metrics);
         this.maxBytes = image.maxBytes().asLongValue();
     }
 
@@ -88,9 +82,7 @@ public class CameraService {
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor = pool;
         for (Camera camera : cameras.values()) {
-            Gauge.builder("edge.camera.healthy", camera, c -> c.status() == Camera.Status.FAILING ? 0 : 1)
-                    .description("1 while the camera delivers frames (or has not failed yet), 0 while it fails")
-                    .tag("camera", camera.id()).register(metrics);
+            metrics.register(camera);
             // Spread the first frames over one interval so cameras do not all fire at once.
             long first = ThreadLocalRandom.current().nextLong(Math.max(1, camera.interval().toMillis()));
             executor.schedule(() -> tick(camera), first, TimeUnit.MILLISECONDS);
@@ -196,16 +188,16 @@ public class CameraService {
         try {
             CameraCount count = camera.counted(pipeline.detect(frame, camera.options(),
                     new DetectionPipeline.Scene(camera.id(), camera.cache())), frame, clock.instant());
-            frames(camera, "counted");
+            metrics.frame(camera, CameraMetrics.Outcome.COUNTED);
             if (camera.failuresInRow() == 0 && count.frameSeq() > 1) {
                 LOG.debugf("Camera %s: %s", camera.id(), count.report());
             }
-            updateGauges(camera, count);
+            metrics.objects(camera, count);
             camera.updates().onNext(count);
         } catch (ImageRejected e) {
             fail(camera, "the frame is not a usable image: " + e.getMessage());
         } catch (ModelUnavailable | Overloaded | QueueTimeout e) {
-            frames(camera, "skipped");
+            metrics.frame(camera, CameraMetrics.Outcome.SKIPPED);
             camera.skipped("frame skipped: " + e.getMessage());
         }
     }
@@ -213,39 +205,13 @@ public class CameraService {
     private void fail(Camera camera, String error) {
         boolean first = camera.failuresInRow() == 0;
         camera.failed(error);
-        frames(camera, "failed");
+        metrics.frame(camera, CameraMetrics.Outcome.FAILED);
         if (first) {
             LOG.warnf("Camera %s (%s) failed: %s; retrying with backoff up to the max-backoff", camera.id(),
                     camera.source(), error);
         } else {
             LOG.debugf("Camera %s failed again (%d in a row): %s", camera.id(), camera.failuresInRow(), error);
         }
-    }
-
-    private void frames(Camera camera, String outcome) {
-        Counter.builder("edge.camera.frames").description("Camera frames, by outcome (counted, skipped, failed)")
-                .tag("camera", camera.id()).tag("outcome", outcome).register(metrics).increment();
-    }
-
-    /** One gauge per camera, zone ("" for the whole frame) and class seen so far; classes not in the frame read 0. */
-    private void updateGauges(Camera camera, CameraCount count) {
-        Map<String, Map<String, Integer>> byZone = new LinkedHashMap<>();
-        byZone.put("", count.counts());
-        count.zones().forEach((zone, zc) -> byZone.put(zone, zc.counts()));
-        for (Map.Entry<List<String>, AtomicInteger> gauge : gauges.entrySet()) {
-            if (gauge.getKey().get(0).equals(camera.id())) {
-                Map<String, Integer> counts = byZone.getOrDefault(gauge.getKey().get(1), Map.of());
-                gauge.getValue().set(counts.getOrDefault(gauge.getKey().get(2), 0));
-            }
-        }
-        byZone.forEach((zone, counts) -> counts.forEach((cls, n) -> gauges.computeIfAbsent(
-                List.of(camera.id(), zone, cls), key -> {
-                    AtomicInteger value = new AtomicInteger();
-                    Gauge.builder("edge.camera.objects", value, AtomicInteger::get)
-                            .description("Objects in the camera's latest frame, by class and zone (\"\": whole frame)")
-                            .tags("camera", camera.id(), "zone", zone, "class", cls).register(metrics);
-                    return value;
-                }).set(n)));
     }
 
     public Collection<Camera> cameras() {
