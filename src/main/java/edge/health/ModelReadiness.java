@@ -34,7 +34,7 @@ public class ModelReadiness implements HealthCheck {
                 () -> builder.down().withData("reason", status.problem()));
         ModelRepository.Serving serving = repository.serving();
         if (serving != null && serving.digest() != null) {
-            builder.withData("digest", serving.digest()).withData("source", serving.source());
+            builder.withData("digest", serving.digest()).withData("source", serving.source().toString());
         }
         repository.pinned().ifPresent(digest -> builder.withData("pinned", digest));
         ModelRepository.Following following = repository.following();

@@ -33,7 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +67,7 @@ public class ModelRepository {
      * @param digest manifest digest; null when the model came from edge.model.path
      * @param source {@code registry}, {@code store} or {@code path}
      */
-    public record Serving(String name, String version, String sha256, String digest, String source) {
+    public record Serving(String name, String version, String sha256, String digest, ModelSource source) {
     }
 
     /**
@@ -89,7 +89,7 @@ public class ModelRepository {
      *                not be asked: retried with backoff)
      * @param reason  the failure reason (metric tag), null on success
      */
-    public record PullResult(Instant at, String outcome, String digest, String reason, String message) {
+    public record PullResult(Instant at, PullOutcome outcome, String digest, String reason, String message) {
         public boolean failed() {
             return reason != null;
         }
@@ -114,13 +114,10 @@ public class ModelRepository {
     private volatile Serving serving;
     private volatile PullResult lastPull;
     private volatile Gauge servingGauge;
-    /** Digests refused for good, so polls do not download them again; the oldest are forgotten first. */
-    private final Map<String, PullResult> refused = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PullResult> eldest) {
-            return size() > 64;
-        }
-    };
+    private final RefusedDigests refused = new RefusedDigests(64);
+    /** Meters created once: pulls by outcome, failures by reason. */
+    private final Map<PullOutcome, Counter> pulls = new EnumMap<>(PullOutcome.class);
+    private final Map<Reason, Counter> failures = new EnumMap<>(Reason.class);
     private int failuresInRow;
 
     public ModelRepository(ModelConfig modelConfig, RegistryConfig config, DetectConfig detect, ImageConfig image,
@@ -131,6 +128,15 @@ public class ModelRepository {
         this.metrics = metrics;
         this.canaryParams = new DetectParams(detect.conf(), detect.iou(), detect.maxDet(), Set.of());
         this.decoder = new ImageDecoder(new ImageLimits(image.maxBytes().asLongValue(), image.maxPixels()));
+        for (PullOutcome outcome : PullOutcome.values()) {
+            pulls.put(outcome, Counter.builder("edge.model.pulls").description("Checks of the followed tag, by outcome")
+                    .tag("outcome", outcome.toString()).register(metrics));
+        }
+        for (Reason reason : Reason.values()) {
+            failures.put(reason, Counter.builder("edge.model.pull.failures")
+                    .description("Pulls that ended without a new model, by reason").tag("reason", reason.tag())
+                    .register(metrics));
+        }
     }
 
     void onStart(@Observes StartupEvent event) throws IOException {
@@ -216,16 +222,9 @@ public class ModelRepository {
             return false;
         }
         ModelStore.State state = store.state();
-        List<ModelStore.StoredModel> order = new ArrayList<>();
-        List<ModelStore.StoredModel> all = store.versions();
-        for (String preferred : new String[] {state.pinned(), state.current()}) {
-            all.stream().filter(v -> v.digest().equals(preferred)).findFirst()
-                    .filter(v -> !order.contains(v)).ifPresent(order::add);
-        }
-        all.stream().filter(v -> !order.contains(v)).forEach(order::add);
-        for (ModelStore.StoredModel version : order) {
+        for (ModelStore.StoredModel version : StartupChoice.order(store.versions(), state.pinned(), state.current())) {
             try {
-                serve(loadStored(version), version, "store");
+                serve(loadStored(version), version, ModelSource.STORE);
                 return true;
             } catch (PullFailure e) {
                 LOG.errorf("Stored version %s (%s %s) cannot serve: %s; trying the next one", version.digest(),
@@ -249,7 +248,7 @@ public class ModelRepository {
         try {
             LoadedModel model = models.loader().load(path.get(), servedName());
             models.swap(model);
-            serving(model.info(), null, "path");
+            serving(model.info(), null, ModelSource.PATH);
         } catch (ModelRejected e) {
             models.unavailable(e.getMessage());
             LOG.error("Model refused, the service stays unready: " + e.getMessage());
@@ -285,7 +284,7 @@ public class ModelRepository {
         Duration delay = config.pollInterval();
         try {
             PullResult result = check(false);
-            if ("failed".equals(result.outcome())) {
+            if (result.outcome() == PullOutcome.FAILED) {
                 failuresInRow++;
                 delay = new Backoff(config.retryMin(), config.pollInterval()).after(failuresInRow);
                 LOG.infof("Next attempt in %s (failure %d in a row)", delay, failuresInRow);
@@ -303,37 +302,37 @@ public class ModelRepository {
     private PullResult check(boolean force) {
         String pinned = store.state().pinned();
         if (pinned != null) {
-            return record(new PullResult(clock.instant(), "pinned", pinned, null,
+            return record(new PullResult(clock.instant(), PullOutcome.PINNED, pinned, null,
                     "pinned to " + pinned + ": not following tag " + config.tag()));
         }
         String digest = null;
         try {
             digest = puller.resolve(config.tag());
             if (serving != null && digest.equals(serving.digest())) {
-                return record(new PullResult(clock.instant(), "up-to-date", digest, null,
+                return record(new PullResult(clock.instant(), PullOutcome.UP_TO_DATE, digest, null,
                         config.tag() + " still points at the serving model"));
             }
-            PullResult earlier = refused.get(digest);
+            PullResult earlier = refused.earlier(digest).orElse(null);
             if (earlier != null && !force) {
-                return record(new PullResult(clock.instant(), "still-refused", digest, earlier.reason(),
+                return record(new PullResult(clock.instant(), PullOutcome.STILL_REFUSED, digest, earlier.reason(),
                         earlier.message() + " (refused at " + earlier.at() + "; POST /models/pull checks it again)"));
             }
             switchTo(digest, config.tag());
-            refused.remove(digest);
-            return record(new PullResult(clock.instant(), "updated", digest, null,
+            refused.forget(digest);
+            return record(new PullResult(clock.instant(), PullOutcome.UPDATED, digest, null,
                     "now serving " + serving.name() + " " + serving.version()));
         } catch (PullFailure e) {
-            PullResult result = new PullResult(clock.instant(), e.reason().refusal ? "refused" : "failed", digest,
+            PullResult result = new PullResult(clock.instant(),
+                    e.reason().refusal ? PullOutcome.REFUSED : PullOutcome.FAILED, digest,
                     e.reason().tag(), e.getMessage());
             // A refused artifact needs a person; an unreachable registry usually heals by itself.
             LOG.logf(e.reason().refusal ? Logger.Level.ERROR : Logger.Level.WARN, "Model %s %s [%s] (%s); still "
                             + "serving %s", digest == null ? config.tag() : digest,
                     e.reason().refusal ? "REFUSED" : "not pulled", e.reason().tag(), e.getMessage(),
                     describe(serving));
-            Counter.builder("edge.model.pull.failures").description("Pulls that ended without a new model, by reason")
-                    .tag("reason", e.reason().tag()).register(metrics).increment();
+            failures.get(e.reason()).increment();
             if (e.reason().refusal && digest != null) {
-                refused.put(digest, result);
+                refused.remember(digest, result);
             }
             return record(result);
         }
@@ -344,7 +343,7 @@ public class ModelRepository {
         Optional<ModelStore.StoredModel> stored = store.find(digest);
         if (stored.isPresent()) {
             try {
-                serve(loadStored(stored.get()), stored.get(), "store");
+                serve(loadStored(stored.get()), stored.get(), ModelSource.STORE);
                 return;
             } catch (PullFailure e) {
                 if (e.reason() != Reason.STORE) {
@@ -356,10 +355,10 @@ public class ModelRepository {
             }
         }
         ModelPuller.Candidate candidate = puller.fetch(digest, tag);
-        serve(candidate.model(), candidate.stored(), "registry");
+        serve(candidate.model(), candidate.stored(), ModelSource.REGISTRY);
     }
 
-    private void serve(LoadedModel model, ModelStore.StoredModel version, String source) throws PullFailure {
+    private void serve(LoadedModel model, ModelStore.StoredModel version, ModelSource source) throws PullFailure {
         models.swap(model);
         serving(model.info(), version.digest(), source);
         LOG.infof("Serving %s %s (%s, from the %s)", model.info().name(), model.info().version(), version.digest(),
@@ -375,7 +374,7 @@ public class ModelRepository {
         }
     }
 
-    private void serving(ModelInfo info, String digest, String source) {
+    private void serving(ModelInfo info, String digest, ModelSource source) {
         serving = new Serving(info.name(), info.version(), info.sha256(), digest, source);
         Gauge previous = servingGauge;
         servingGauge = Gauge.builder("edge.model.info", () -> 1)
@@ -389,8 +388,7 @@ public class ModelRepository {
 
     private PullResult record(PullResult result) {
         lastPull = result;
-        Counter.builder("edge.model.pulls").description("Checks of the followed tag, by outcome")
-                .tag("outcome", result.outcome()).register(metrics).increment();
+        pulls.get(result.outcome()).increment();
         if (!result.failed()) {
             LOG.debugf("Pull: %s %s", result.outcome(), result.message());
         }
