@@ -2,6 +2,7 @@ package edge.health;
 
 import edge.model.ModelService;
 import edge.registry.ModelRepository;
+import edge.registry.RegistryStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -32,18 +33,18 @@ public class ModelReadiness implements HealthCheck {
                 model -> builder.up().withData("name", model.name()).withData("version", model.version())
                         .withData("sha256", model.sha256()),
                 () -> builder.down().withData("reason", status.problem()));
-        ModelRepository.Serving serving = repository.serving();
+        RegistryStatus.Serving serving = repository.serving();
         if (serving != null && serving.digest() != null) {
             builder.withData("digest", serving.digest()).withData("source", serving.source().toString());
         }
         repository.pinned().ifPresent(digest -> builder.withData("pinned", digest));
-        ModelRepository.Following following = repository.following();
+        RegistryStatus.Following following = repository.following();
         if (following != null) {
             // Which channel this box follows, as configured after profile, environment and system properties.
             builder.withData("following", following.registry() + "/" + following.repository() + ":" + following.tag())
                     .withData("store", following.store());
         }
-        ModelRepository.PullResult pull = repository.lastPull();
+        RegistryStatus.PullResult pull = repository.lastPull();
         if (pull != null) {
             builder.withData("lastPull", pull.outcome() + " at " + pull.at());
             if (pull.failed()) {

@@ -2,17 +2,20 @@ package edge.registry;
 
 import edge.StartupRefused;
 import edge.config.DetectConfig;
-import edge.config.ImageConfig;
 import edge.config.ModelConfig;
 import edge.config.RegistryConfig;
 import edge.detect.DetectParams;
 import edge.image.ImageDecoder;
-import edge.image.ImageLimits;
 import edge.model.LoadedModel;
 import edge.model.ModelInfo;
 import edge.model.ModelRejected;
 import edge.model.ModelService;
 import edge.registry.PullFailure.Reason;
+import edge.registry.RegistryStatus.Following;
+import edge.registry.RegistryStatus.PullResult;
+import edge.registry.RegistryStatus.Serving;
+import edge.registry.RegistryStatus.Status;
+import edge.registry.RegistryStatus.Version;
 import edge.registry.oci.OciClient;
 import edge.retry.Backoff;
 import edge.registry.oci.RegistryEndpoint;
@@ -58,43 +61,6 @@ public class ModelRepository {
     private static final Logger LOG = Logger.getLogger(ModelRepository.class);
     private static final Duration ADMIN_WAIT = Duration.ofMinutes(10);
 
-    /** What the admin API shows. */
-    public record Status(Serving serving, Following following, List<Version> versions, PullResult lastPull,
-                         Instant nextPullAt) {
-    }
-
-    /**
-     * @param digest manifest digest; null when the model came from edge.model.path
-     * @param source {@code registry}, {@code store} or {@code path}
-     */
-    public record Serving(String name, String version, String sha256, String digest, ModelSource source) {
-    }
-
-    /**
-     * The effective registry settings, after site profile, environment and system properties: what an operator
-     * checks to know which channel a box follows. {@code publicKey} is a path, never key material.
-     */
-    public record Following(String registry, String repository, String tag, String servedName, String pinned,
-                            String pollInterval, String pollJitter, String store, int keep, String publicKey,
-                            boolean signaturesRequired, boolean credentials) {
-    }
-
-    public record Version(String digest, String name, String version, String tag, Instant pulledAt, long modelBytes,
-                          boolean serving, boolean pinned) {
-    }
-
-    /**
-     * @param outcome {@code updated}, {@code up-to-date}, {@code pinned}, {@code refused} (the artifact is bad:
-     *                not tried again until the tag moves), {@code still-refused}, {@code failed} (the registry could
-     *                not be asked: retried with backoff)
-     * @param reason  the failure reason (metric tag), null on success
-     */
-    public record PullResult(Instant at, PullOutcome outcome, String digest, String reason, String message) {
-        public boolean failed() {
-            return reason != null;
-        }
-    }
-
     private final ModelConfig modelConfig;
     private final RegistryConfig config;
     private final ModelService models;
@@ -120,14 +86,14 @@ public class ModelRepository {
     private final Map<Reason, Counter> failures = new EnumMap<>(Reason.class);
     private int failuresInRow;
 
-    public ModelRepository(ModelConfig modelConfig, RegistryConfig config, DetectConfig detect, ImageConfig image,
+    public ModelRepository(ModelConfig modelConfig, RegistryConfig config, DetectConfig detect, ImageDecoder decoder,
                            ModelService models, MeterRegistry metrics) {
         this.modelConfig = modelConfig;
         this.config = config;
         this.models = models;
         this.metrics = metrics;
         this.canaryParams = new DetectParams(detect.conf(), detect.iou(), detect.maxDet(), Set.of());
-        this.decoder = new ImageDecoder(new ImageLimits(image.maxBytes().asLongValue(), image.maxPixels()));
+        this.decoder = decoder;
         for (PullOutcome outcome : PullOutcome.values()) {
             pulls.put(outcome, Counter.builder("edge.model.pulls").description("Checks of the followed tag, by outcome")
                     .tag("outcome", outcome.toString()).register(metrics));

@@ -10,22 +10,22 @@ import java.util.Optional;
  */
 final class RefusedDigests {
 
-    private final Map<String, ModelRepository.PullResult> refused;
+    private final Map<String, RegistryStatus.PullResult> refused;
 
     RefusedDigests(int capacity) {
         this.refused = new LinkedHashMap<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ModelRepository.PullResult> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, RegistryStatus.PullResult> eldest) {
                 return size() > capacity;
             }
         };
     }
 
-    void remember(String digest, ModelRepository.PullResult result) {
+    void remember(String digest, RegistryStatus.PullResult result) {
         refused.put(digest, result);
     }
 
-    Optional<ModelRepository.PullResult> earlier(String digest) {
+    Optional<RegistryStatus.PullResult> earlier(String digest) {
         return Optional.ofNullable(refused.get(digest));
     }
 

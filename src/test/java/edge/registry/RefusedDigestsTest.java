@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RefusedDigestsTest {
 
-    private static ModelRepository.PullResult refusal(String digest) {
-        return new ModelRepository.PullResult(Instant.EPOCH, PullOutcome.REFUSED, digest, "canary", "bus 0 < 1");
+    private static RegistryStatus.PullResult refusal(String digest) {
+        return new RegistryStatus.PullResult(Instant.EPOCH, PullOutcome.REFUSED, digest, "canary", "bus 0 < 1");
     }
 
     @Test

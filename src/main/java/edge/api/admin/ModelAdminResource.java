@@ -3,6 +3,7 @@ package edge.api.admin;
 import edge.api.ApiDoc;
 import edge.api.rest.ApiError;
 import edge.registry.ModelRepository;
+import edge.registry.RegistryStatus;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -46,8 +47,8 @@ public class ModelAdminResource {
     @GET
     @Operation(summary = "The serving model, the followed tag, the versions in the store, the last pull")
     @APIResponse(responseCode = "200", description = "The registry status", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
-    public ModelRepository.Status status() {
+            mediaType = "application/json", schema = @Schema(implementation = RegistryStatus.Status.class)))
+    public RegistryStatus.Status status() {
         return repository.status();
     }
 
@@ -57,9 +58,9 @@ public class ModelAdminResource {
     @Operation(summary = "Check the followed tag now", description = "Also a digest refused before; answers when the "
             + "check is done. outcome: updated, up-to-date, pinned, refused, still-refused or failed.")
     @APIResponse(responseCode = "200", description = "What the check did", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.PullResult.class)))
+            mediaType = "application/json", schema = @Schema(implementation = RegistryStatus.PullResult.class)))
     @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
-    public ModelRepository.PullResult pull() {
+    public RegistryStatus.PullResult pull() {
         return repository.pullNow();
     }
 
@@ -68,9 +69,9 @@ public class ModelAdminResource {
     @Path("/rollback")
     @Operation(summary = "Back to the version before the serving one, pinned there")
     @APIResponse(responseCode = "200", description = "The registry status after the rollback", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
+            mediaType = "application/json", schema = @Schema(implementation = RegistryStatus.Status.class)))
     @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
-    public ModelRepository.Status rollback() {
+    public RegistryStatus.Status rollback() {
         return repository.rollback();
     }
 
@@ -82,10 +83,10 @@ public class ModelAdminResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = PinRequest.class)))
     @APIResponse(responseCode = "200", description = "The registry status, pinned", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
+            mediaType = "application/json", schema = @Schema(implementation = RegistryStatus.Status.class)))
     @APIResponse(responseCode = "400", ref = ApiDoc.BAD_REQUEST)
     @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
-    public ModelRepository.Status pin(PinRequest request) {
+    public RegistryStatus.Status pin(PinRequest request) {
         return repository.pin(request == null ? null : request.digest());
     }
 
@@ -94,9 +95,9 @@ public class ModelAdminResource {
     @Path("/pin")
     @Operation(summary = "Follow the tag again", description = "And check it at once.")
     @APIResponse(responseCode = "200", description = "The registry status, unpinned", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = ModelRepository.Status.class)))
+            mediaType = "application/json", schema = @Schema(implementation = RegistryStatus.Status.class)))
     @APIResponse(responseCode = "409", ref = ApiDoc.CONFLICT)
-    public ModelRepository.Status unpin() {
+    public RegistryStatus.Status unpin() {
         return repository.unpin();
     }
 
