@@ -2,7 +2,7 @@
 # How long a box takes from "check now" to serving a new version: POST /models/pull against a real docker-registry
 # on 127.0.0.1, alternating new versions of the dynamic and the QDQ model (each a new digest, so every pull downloads,
 # verifies the signature, loads, runs the bus canary and swaps), and the peak RSS while two sessions overlap.
-# Usage (from the project root, after mvn package): bash src/test/bench/registry-swap.sh [ROUNDS]
+# Usage (from the project root, after mvn package): bash src/bench/scripts/registry-swap.sh [ROUNDS]
 set -euo pipefail
 ROUNDS=${1:-6}
 PORT=18081

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ONNX Runtime Java version benchmark for YOLO INT8 models, interleaved rounds, one JVM per block.
-# Usage (from the project root): bash src/test/bench/ort-versions/run.sh [ROUNDS]   (default 3)
+# Usage (from the project root): bash src/bench/scripts/ort-versions/run.sh [ROUNDS]   (default 3)
 # Works in target/ort-versions; log: target/ort-versions/results.log. Reads the models from ../shared.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)

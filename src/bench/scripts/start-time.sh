@@ -4,7 +4,7 @@
 # only loads the model into ONNX Runtime and runs one inference (edge.bench.ModelColdStart; baseline-25u with ONNX
 # Runtime's libraries from the unpacked folder, as the -Paot service loads them). Variants are interleaved
 # in rotated order every round; the table gives medians. Also prints the resident memory once ready and each app's size.
-# Usage (from the project root): bash src/test/bench/start-time.sh [ROUNDS] [MODEL]     (default 9, the dynamic model)
+# Usage (from the project root): bash src/bench/scripts/start-time.sh [ROUNDS] [MODEL]     (default 9, the dynamic model)
 # SKIP_BUILD=1 reuses target/start-time/{plain,aot}. Needs JDK 17 (java) and JDK 25 (JDK25=...). Log: target/start-time/.
 set -euo pipefail
 ROUNDS=${1:-9}
@@ -27,7 +27,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 ORT_JAR=$(ls "$W"/plain/lib/main/com.microsoft.onnxruntime.onnxruntime-*.jar)
 mkdir -p "$W/classes" "$TMP"
-"$JDK17/bin/javac" -d "$W/classes" -cp "$ORT_JAR" src/test/java/edge/bench/ModelColdStart.java
+"$JDK17/bin/javac" -d "$W/classes" -cp "$ORT_JAR" src/bench/java/edge/bench/ModelColdStart.java
 
 MEM="-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"   # README's memory settings (with MALLOC_ARENA_MAX=2)
 AOT_FLAGS="--enable-native-access=ALL-UNNAMED $MEM -Djava.library.path=lib/native -Donnxruntime.native.path=lib/native"

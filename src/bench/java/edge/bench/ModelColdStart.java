@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The floor for the start-up benchmark (src/test/bench/start-time.sh): a fresh JVM that loads the model into ONNX
+ * The floor for the start-up benchmark (src/bench/scripts/start-time.sh): a fresh JVM that loads the model into ONNX
  * Runtime with the service's session settings and runs one inference on a grey tensor, nothing else (no Quarkus, no
  * OpenCV, no HTTP). The script times the whole process from launch to exit; this prints its own split as well.
  *

@@ -2,7 +2,7 @@
 # App size before and after shipping only the target platform's native libraries: builds the fast-jar app with every
 # platform (-Pplatform-all, what the jars bring) and with the default (linux-x86_64 only), prints du of each and the
 # native libraries left in the ONNX Runtime and OpenCV jars; adds the -Paot app when start-time.sh left one.
-# Usage (from the project root): bash src/test/bench/app-size.sh      Work folder: target/app-size/
+# Usage (from the project root): bash src/bench/scripts/app-size.sh      Work folder: target/app-size/
 set -euo pipefail
 W=target/app-size
 mkdir -p "$W"

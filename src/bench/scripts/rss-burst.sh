@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak RSS of the packaged service under a burst: 8 curl clients x 12 POST /detect of bus.jpg on 127.0.0.1.
-# Usage (from the project root, after mvn package): bash src/test/bench/rss-burst.sh "ENV=VALUE ..." "JVM OPTIONS" [MODEL]
+# Usage (from the project root, after mvn package): bash src/bench/scripts/rss-burst.sh "ENV=VALUE ..." "JVM OPTIONS" [MODEL]
 # Prints idle RSS after start, peak RSS (VmHWM) and RSS after the burst.
 set -euo pipefail
 ENVS=${1:-X=1}
