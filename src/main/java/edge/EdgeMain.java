@@ -1,5 +1,6 @@
 package edge;
 
+import edge.config.StartupRefused;
 import edge.eval.EvalCommand;
 import edge.model.BatchifyCommand;
 import edge.registry.PublishCommand;

@@ -1,5 +1,6 @@
 package edge;
 
+import edge.config.StartupRefused;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,6 @@
 package edge.registry;
 
-import edge.StartupRefused;
+import edge.config.StartupRefused;
 import edge.config.DetectConfig;
 import edge.config.ModelConfig;
 import edge.config.RegistryConfig;

@@ -1,6 +1,6 @@
 package edge.security;
 
-import edge.StartupRefused;
+import edge.config.StartupRefused;
 import edge.config.ApiConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

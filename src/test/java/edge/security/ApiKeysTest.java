@@ -1,6 +1,6 @@
 package edge.security;
 
-import edge.StartupRefused;
+import edge.config.StartupRefused;
 import edge.config.ApiConfig;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package edge;
+package edge.config;
 
 /**
  * The configuration does not let the service start. Its message says what is wrong and how to fix it; {@link EdgeMain}
