@@ -211,7 +211,7 @@ public class DetectionPipeline {
         record(model, detections, inferred - preprocessed);
         Timings timings = new Timings(ms(decoded - start), ms(preprocessed - decoded), ms(inferred - preprocessed),
                 ms(done - inferred), ms(done - start));
-        SceneCache.CacheInfo cache = lookup == null ? null : scenes.remember(lookup.scope(), lookup.decision(),
+        CacheInfo cache = lookup == null ? null : scenes.remember(lookup.scope(), lookup.decision(),
                 lookup.thumbnail(), frame.width(), frame.height(), model.info(), params, detections);
         return DetectionResult.of(model.info(), size, detections, timings, cache);
     }

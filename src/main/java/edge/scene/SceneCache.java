@@ -2,6 +2,7 @@ package edge.scene;
 
 import edge.config.SceneConfig;
 import edge.detect.Box;
+import edge.detect.CacheInfo;
 import edge.detect.DetectParams;
 import edge.detect.Detection;
 import edge.model.ModelInfo;
@@ -29,10 +30,6 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class SceneCache {
-
-    /** What a response says about the cache: whether it answered, how old its answer is, which scene. */
-    public record CacheInfo(boolean hit, long ageMs, String scene) {
-    }
 
     /** The cache's verdict on a frame. {@code scene} is the entry to refresh after a forced re-check, else null. */
     public record Decision(List<Detection> detections, CacheInfo info, Scene scene) {
