@@ -31,15 +31,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class SceneCache {
 
-    /** The cache's verdict on a frame. {@code scene} is the entry to refresh after a forced re-check, else null. */
-    public record Decision(List<Detection> detections, CacheInfo info, Scene scene) {
-        public boolean hit() {
-            return detections != null;
-        }
-    }
-
-    /** One remembered scene. */
-    public static final class Scene {
+    /** One remembered scene: only the cache reads or changes it, under its lock. */
+    private static final class Scene {
         final String id;
         Thumbnail thumbnail;
         String modelSha;
@@ -52,6 +45,65 @@ public class SceneCache {
 
         Scene(String id) {
             this.id = id;
+        }
+    }
+
+    /**
+     * One frame's visit to the cache. On a hit it holds the remembered answer, scaled to the frame; on a miss the
+     * caller runs the model and hands the detections to {@link #remember}, which refreshes the scene that was due
+     * for a re-check or adds a new one.
+     */
+    public final class Lookup {
+        private final String scope;
+        private final Thumbnail frame;
+        private final String modelSha;
+        private final DetectParams params;
+        private final Scene matched;
+        private final List<Detection> answer;
+        private final CacheInfo info;
+
+        private Lookup(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene matched,
+                       List<Detection> answer, CacheInfo info) {
+            this.scope = scope;
+            this.frame = frame;
+            this.modelSha = model.sha256();
+            this.params = params;
+            this.matched = matched;
+            this.answer = answer;
+            this.info = info;
+        }
+
+        public boolean hit() {
+            return answer != null;
+        }
+
+        /** The remembered detections, placed on this frame. Only on a hit. */
+        public List<Detection> answer() {
+            requireHit(true);
+            return answer;
+        }
+
+        /** What the response says about the cache on a hit. */
+        public CacheInfo info() {
+            requireHit(true);
+            return info;
+        }
+
+        /**
+         * Remembers the model's detections for this frame (after a miss) and says so for the response.
+         *
+         * @param width  the width of the frame the detections were found on
+         * @param height its height
+         */
+        public CacheInfo remember(List<Detection> detections, int width, int height) {
+            requireHit(false);
+            return SceneCache.this.remember(this, detections, width, height);
+        }
+
+        private void requireHit(boolean expected) {
+            if (hit() != expected) {
+                throw new IllegalStateException(expected ? "a miss has no cached answer" : "a hit has nothing to remember");
+            }
         }
     }
 
@@ -104,14 +156,21 @@ public class SceneCache {
         return config.sharedScope() ? "shared" : null;
     }
 
-    public Decision decide(String scope, Thumbnail frame, int width, int height, ModelInfo model, DetectParams params,
-                           long startNanos) {
+    /**
+     * Looks a frame up among the scenes of its scope.
+     *
+     * @param width      the frame's width, to place remembered boxes on it
+     * @param height     its height
+     * @param startNanos when the caller began (System.nanoTime), so that matching time includes the thumbnail
+     */
+    public Lookup lookup(String scope, Thumbnail frame, int width, int height, ModelInfo model, DetectParams params,
+                         long startNanos) {
         try {
             synchronized (this) {
                 LinkedHashMap<String, Scene> scenes = scopes.get(scope);
                 if (scenes == null) {
                     misses.increment();
-                    return new Decision(null, null, null);
+                    return miss(scope, frame, model, params, null);
                 }
                 long now = System.nanoTime();
                 for (Iterator<Scene> it = scenes.values().iterator(); it.hasNext(); ) {
@@ -129,44 +188,47 @@ public class SceneCache {
                     scenes.get(s.id); // touch: most recently used
                     if (s.consecutiveHits >= config.maxHits()) {
                         rechecks.increment();
-                        return new Decision(null, null, s);
+                        return miss(scope, frame, model, params, s);
                     }
                     s.consecutiveHits++;
                     hits.increment();
                     long age = TimeUnit.NANOSECONDS.toMillis(now - s.created);
-                    return new Decision(scaled(s.detections, s.width, s.height, width, height),
-                            new CacheInfo(true, age, s.id), s);
+                    return new Lookup(scope, frame, model, params, s,
+                            scaled(s.detections, s.width, s.height, width, height), new CacheInfo(true, age, s.id));
                 }
                 misses.increment();
-                return new Decision(null, null, null);
+                return miss(scope, frame, model, params, null);
             }
         } finally {
             matching.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         }
     }
 
+    /** @param recheck the scene that matched but is due for a fresh answer, else null */
+    private Lookup miss(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene recheck) {
+        return new Lookup(scope, frame, model, params, recheck, null, null);
+    }
+
     /** Remembers fresh detections for a frame: refreshes the re-checked scene, or adds a new one. */
-    public CacheInfo remember(String scope, Decision decision, Thumbnail frame, int width, int height,
-                              ModelInfo model, DetectParams params, List<Detection> detections) {
-        synchronized (this) {
-            LinkedHashMap<String, Scene> scenes = scopes.computeIfAbsent(scope, k -> new LinkedHashMap<>(16, 0.75f, true));
-            Scene s = decision.scene() != null && scenes.containsKey(decision.scene().id) ? decision.scene()
-                    : new Scene(scope + "-" + (++nextId));
-            s.thumbnail = frame;
-            s.modelSha = model.sha256();
-            s.params = params;
-            s.detections = List.copyOf(detections);
-            s.width = width;
-            s.height = height;
-            s.created = System.nanoTime();
-            s.consecutiveHits = 0;
-            scenes.put(s.id, s);
-            while (scenes.size() > config.maxScenes()) {
-                scenes.remove(scenes.keySet().iterator().next());
-            }
-            publishPerScope();
-            return new CacheInfo(false, 0, s.id);
+    private synchronized CacheInfo remember(Lookup lookup, List<Detection> detections, int width, int height) {
+        String scope = lookup.scope;
+        LinkedHashMap<String, Scene> scenes = scopes.computeIfAbsent(scope, k -> new LinkedHashMap<>(16, 0.75f, true));
+        Scene s = lookup.matched != null && scenes.containsKey(lookup.matched.id) ? lookup.matched
+                : new Scene(scope + "-" + (++nextId));
+        s.thumbnail = lookup.frame;
+        s.modelSha = lookup.modelSha;
+        s.params = lookup.params;
+        s.detections = List.copyOf(detections);
+        s.width = width;
+        s.height = height;
+        s.created = System.nanoTime();
+        s.consecutiveHits = 0;
+        scenes.put(s.id, s);
+        while (scenes.size() > config.maxScenes()) {
+            scenes.remove(scenes.keySet().iterator().next());
         }
+        publishPerScope();
+        return new CacheInfo(false, 0, s.id);
     }
 
     /** Forgets every scene: the model changed, so no remembered answer names the model in service. */
