@@ -109,6 +109,7 @@ public class SceneCache {
 
     private final SceneConfig config;
     private final SceneMatcher matcher;
+    private final SceneClock clock;
     private final long ttlNanos;
     private final Map<String, LinkedHashMap<String, Scene>> scopes;
     private long nextId;
@@ -119,8 +120,10 @@ public class SceneCache {
     private final Timer matching;
     private final MultiGauge scenesPerScope;
 
-    public SceneCache(SceneConfig config, MeterRegistry registry) {
+    /** @param clock the time scenes are aged by ({@link SystemSceneClock} in production) */
+    public SceneCache(SceneConfig config, MeterRegistry registry, SceneClock clock) {
         this.config = config;
+        this.clock = clock;
         this.matcher = new SceneMatcher(config.minCorrelation(), config.maxBlockDifference(),
                 config.maxFingerprintBits());
         this.ttlNanos = config.ttl().toNanos();
@@ -172,7 +175,7 @@ public class SceneCache {
                     misses.increment();
                     return miss(scope, frame, model, params, null);
                 }
-                long now = System.nanoTime();
+                long now = clock.nanos();
                 for (Iterator<Scene> it = scenes.values().iterator(); it.hasNext(); ) {
                     Scene s = it.next();
                     if (!s.modelSha.equals(model.sha256()) || now - s.created > ttlNanos) {
@@ -221,7 +224,7 @@ public class SceneCache {
         s.detections = List.copyOf(detections);
         s.width = width;
         s.height = height;
-        s.created = System.nanoTime();
+        s.created = clock.nanos();
         s.consecutiveHits = 0;
         scenes.put(s.id, s);
         while (scenes.size() > config.maxScenes()) {
