@@ -12,8 +12,6 @@ import edge.image.ImageLimits;
 import edge.model.LoadedModel;
 import edge.model.ModelInfo;
 import edge.model.ModelService;
-import edge.scene.SceneCache;
-import edge.scene.Thumbnail;
 import edge.scheduler.InferenceScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,12 +35,12 @@ public class DetectionPipeline {
     private final InferenceScheduler scheduler;
     private final ImageDecoder decoder;
     private final TensorPool tensors;
-    private final SceneCache scenes;
+    private final AnswerCache scenes;
     private final DetectDefaults defaults;
     private final int annotateJpegQuality;
     private final MeterRegistry registry;
 
-    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, SceneCache scenes,
+    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, AnswerCache scenes,
                              ImageConfig imageConfig, DetectConfig detectConfig, MeterRegistry registry) {
         this.models = models;
         this.scenes = scenes;
@@ -92,7 +90,7 @@ public class DetectionPipeline {
     }
 
     /** What the scene cache said about a frame (to remember the model's answer on a miss), and when. */
-    private record CacheCheck(SceneCache.Lookup cached, ImageSize size, long lookedUp) {
+    private record CacheCheck(AnswerCache.Lookup cached, ImageSize size, long lookedUp) {
         DetectionResult answer(LoadedModel model, long start) {
             double ms = ms(lookedUp - start);
             return DetectionResult.of(model.info(), size, cached.answer(), new Timings(ms, 0, 0, 0, ms),
@@ -108,9 +106,7 @@ public class DetectionPipeline {
         }
         long began = System.nanoTime();
         try (ImageDecoder.Preview preview = decoder.preview(image)) {
-            Thumbnail thumbnail = Thumbnail.ofGrey(preview.grey());
-            SceneCache.Lookup cached = scenes.lookup(scope, thumbnail, preview.width(), preview.height(),
-                    model.info(), params, began);
+            AnswerCache.Lookup cached = scenes.lookup(scope, preview, model.info(), params, began);
             return new CacheCheck(cached, new ImageSize(preview.width(), preview.height()), System.nanoTime());
         }
     }

@@ -1,10 +1,12 @@
 package edge.scene;
 
 import edge.config.SceneConfig;
+import edge.detect.AnswerCache;
 import edge.detect.Box;
 import edge.detect.CacheInfo;
 import edge.detect.DetectParams;
 import edge.detect.Detection;
+import edge.image.ImageDecoder;
 import edge.model.ModelInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * is answered from it; anything else is a miss and the caller runs the model and remembers the result.
  */
 @ApplicationScoped
-public class SceneCache {
+public class SceneCache implements AnswerCache {
 
     /** One remembered scene: only the cache reads or changes it, under its lock. */
     private static final class Scene {
@@ -48,12 +50,8 @@ public class SceneCache {
         }
     }
 
-    /**
-     * One frame's visit to the cache. On a hit it holds the remembered answer, scaled to the frame; on a miss the
-     * caller runs the model and hands the detections to {@link #remember}, which refreshes the scene that was due
-     * for a re-check or adds a new one.
-     */
-    public final class Lookup {
+    /** A frame's visit: the answer on a hit, or what {@link #remember} needs after a miss. */
+    private final class Visit implements AnswerCache.Lookup {
         private final String scope;
         private final Thumbnail frame;
         private final String modelSha;
@@ -62,8 +60,8 @@ public class SceneCache {
         private final List<Detection> answer;
         private final CacheInfo info;
 
-        private Lookup(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene matched,
-                       List<Detection> answer, CacheInfo info) {
+        private Visit(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene matched,
+                      List<Detection> answer, CacheInfo info) {
             this.scope = scope;
             this.frame = frame;
             this.modelSha = model.sha256();
@@ -73,28 +71,24 @@ public class SceneCache {
             this.info = info;
         }
 
+        @Override
         public boolean hit() {
             return answer != null;
         }
 
-        /** The remembered detections, placed on this frame. Only on a hit. */
+        @Override
         public List<Detection> answer() {
             requireHit(true);
             return answer;
         }
 
-        /** What the response says about the cache on a hit. */
+        @Override
         public CacheInfo info() {
             requireHit(true);
             return info;
         }
 
-        /**
-         * Remembers the model's detections for this frame (after a miss) and says so for the response.
-         *
-         * @param width  the width of the frame the detections were found on
-         * @param height its height
-         */
+        @Override
         public CacheInfo remember(List<Detection> detections, int width, int height) {
             requireHit(false);
             return SceneCache.this.remember(this, detections, width, height);
@@ -102,7 +96,8 @@ public class SceneCache {
 
         private void requireHit(boolean expected) {
             if (hit() != expected) {
-                throw new IllegalStateException(expected ? "a miss has no cached answer" : "a hit has nothing to remember");
+                throw new IllegalStateException(expected ? "a miss has no cached answer"
+                        : "a hit has nothing to remember");
             }
         }
     }
@@ -148,7 +143,7 @@ public class SceneCache {
                 .register(registry);
     }
 
-    /** The scope of a request, or null when the cache does not apply to it. */
+    @Override
     public String scope(String camera, Boolean useCache) {
         if (!config.enabled() || Boolean.FALSE.equals(useCache)) {
             return null;
@@ -159,15 +154,22 @@ public class SceneCache {
         return config.sharedScope() ? "shared" : null;
     }
 
+    @Override
+    public AnswerCache.Lookup lookup(String scope, ImageDecoder.Preview preview, ModelInfo model,
+                                     DetectParams params, long startNanos) {
+        return lookup(scope, Thumbnail.ofGrey(preview.grey()), preview.width(), preview.height(), model, params,
+                startNanos);
+    }
+
     /**
-     * Looks a frame up among the scenes of its scope.
+     * Looks a frame up among the scenes of its scope, given its thumbnail.
      *
      * @param width      the frame's width, to place remembered boxes on it
      * @param height     its height
      * @param startNanos when the caller began (System.nanoTime), so that matching time includes the thumbnail
      */
-    public Lookup lookup(String scope, Thumbnail frame, int width, int height, ModelInfo model, DetectParams params,
-                         long startNanos) {
+    public AnswerCache.Lookup lookup(String scope, Thumbnail frame, int width, int height, ModelInfo model,
+                                     DetectParams params, long startNanos) {
         try {
             synchronized (this) {
                 LinkedHashMap<String, Scene> scenes = scopes.get(scope);
@@ -196,7 +198,7 @@ public class SceneCache {
                     s.consecutiveHits++;
                     hits.increment();
                     long age = TimeUnit.NANOSECONDS.toMillis(now - s.created);
-                    return new Lookup(scope, frame, model, params, s,
+                    return new Visit(scope, frame, model, params, s,
                             scaled(s.detections, s.width, s.height, width, height), new CacheInfo(true, age, s.id));
                 }
                 misses.increment();
@@ -208,12 +210,12 @@ public class SceneCache {
     }
 
     /** @param recheck the scene that matched but is due for a fresh answer, else null */
-    private Lookup miss(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene recheck) {
-        return new Lookup(scope, frame, model, params, recheck, null, null);
+    private Visit miss(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene recheck) {
+        return new Visit(scope, frame, model, params, recheck, null, null);
     }
 
     /** Remembers fresh detections for a frame: refreshes the re-checked scene, or adds a new one. */
-    private synchronized CacheInfo remember(Lookup lookup, List<Detection> detections, int width, int height) {
+    private synchronized CacheInfo remember(Visit lookup, List<Detection> detections, int width, int height) {
         String scope = lookup.scope;
         LinkedHashMap<String, Scene> scenes = scopes.computeIfAbsent(scope, k -> new LinkedHashMap<>(16, 0.75f, true));
         Scene s = lookup.matched != null && scenes.containsKey(lookup.matched.id) ? lookup.matched

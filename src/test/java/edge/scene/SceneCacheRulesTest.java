@@ -1,6 +1,7 @@
 package edge.scene;
 
 import edge.config.SceneConfig;
+import edge.detect.AnswerCache;
 import edge.detect.Box;
 import edge.detect.CacheInfo;
 import edge.detect.DetectParams;
@@ -86,13 +87,13 @@ class SceneCacheRulesTest {
         return Thumbnail.of(pixels);
     }
 
-    static SceneCache.Lookup look(SceneCache cache, String scope, long seed) {
+    static AnswerCache.Lookup look(SceneCache cache, String scope, long seed) {
         return cache.lookup(scope, scene(seed), 640, 480, MODEL, PARAMS, System.nanoTime());
     }
 
     /** Looks the scene up, expects a miss, and remembers {@link #PERSON} for it. */
     static CacheInfo seen(SceneCache cache, String scope, long seed) {
-        SceneCache.Lookup lookup = look(cache, scope, seed);
+        AnswerCache.Lookup lookup = look(cache, scope, seed);
         assertFalse(lookup.hit(), "a miss");
         return lookup.remember(PERSON, 640, 480);
     }
@@ -108,7 +109,7 @@ class SceneCacheRulesTest {
         assertEquals(new CacheInfo(false, 0, remembered.scene()), remembered);
 
         clock.advance(Duration.ofSeconds(60));
-        SceneCache.Lookup fresh = look(cache, "cam", 1);
+        AnswerCache.Lookup fresh = look(cache, "cam", 1);
         assertTrue(fresh.hit(), "60 s old is still within the ttl");
         assertEquals(new CacheInfo(true, 60_000, remembered.scene()), fresh.info());
         assertEquals(PERSON, fresh.answer());
@@ -128,13 +129,13 @@ class SceneCacheRulesTest {
         assertTrue(look(cache, "cam", 1).hit());
         assertTrue(look(cache, "cam", 1).hit());
 
-        SceneCache.Lookup recheck = look(cache, "cam", 1);
+        AnswerCache.Lookup recheck = look(cache, "cam", 1);
         assertFalse(recheck.hit(), "the third match in a row goes to the model");
         assertEquals(1.0, lookups("recheck"));
         assertEquals(new CacheInfo(false, 0, scene), recheck.remember(PERSON, 640, 480));
         assertEquals(1, cache.size("cam"), "refreshed, not added");
 
-        SceneCache.Lookup again = look(cache, "cam", 1);
+        AnswerCache.Lookup again = look(cache, "cam", 1);
         assertEquals(new CacheInfo(true, 0, scene), again.info(), "hits resume, aged from the re-check");
     }
 
@@ -193,17 +194,17 @@ class SceneCacheRulesTest {
     void aHitPlacesTheRememberedBoxesOnTheFramesSize() {
         SceneCache cache = cache();
         seen(cache, "a", 1);
-        SceneCache.Lookup half = cache.lookup("a", scene(1), 320, 240, MODEL, PARAMS, System.nanoTime());
+        AnswerCache.Lookup half = cache.lookup("a", scene(1), 320, 240, MODEL, PARAMS, System.nanoTime());
         assertEquals(new Box(5, 10, 15, 30), half.answer().get(0).box());
     }
 
     @Test
     void aMissHasNoAnswerAndAHitNothingToRemember() {
         SceneCache cache = cache();
-        SceneCache.Lookup miss = look(cache, "a", 1);
+        AnswerCache.Lookup miss = look(cache, "a", 1);
         assertThrows(IllegalStateException.class, miss::answer);
         miss.remember(PERSON, 640, 480);
-        SceneCache.Lookup hit = look(cache, "a", 1);
+        AnswerCache.Lookup hit = look(cache, "a", 1);
         assertThrows(IllegalStateException.class, () -> hit.remember(PERSON, 640, 480));
     }
 }
