@@ -1,10 +1,10 @@
 package edge.camera;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import edge.detect.CacheInfo;
 import edge.detect.Detection;
 import edge.detect.DetectionResult;
 import edge.model.ModelInfo;
-import edge.scene.SceneCache;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.Map;
 public record CameraCount(String camera, Instant timestamp, long ageMs, long frameSeq,
                           DetectionResult.ImageSize image, Map<String, Integer> counts, int total, String report,
                           Map<String, ZoneCount> zones, List<Detection> detections, ModelInfo model,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) SceneCache.CacheInfo cache) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) CacheInfo cache) {
 
     /** The counts of one zone. */
     public record ZoneCount(Map<String, Integer> counts, int total) {

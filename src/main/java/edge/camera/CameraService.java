@@ -187,7 +187,7 @@ public class CameraService {
         }
         try {
             CameraCount count = camera.counted(pipeline.detect(frame, camera.options(),
-                    new DetectionPipeline.Scene(camera.id(), camera.cache())), frame, clock.instant());
+                    new DetectionPipeline.Origin(camera.id(), camera.cache())), frame, clock.instant());
             metrics.frame(camera, CameraMetrics.Outcome.COUNTED);
             if (camera.failuresInRow() == 0 && count.frameSeq() > 1) {
                 LOG.debugf("Camera %s: %s", camera.id(), count.report());

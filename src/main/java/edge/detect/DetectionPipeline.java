@@ -13,8 +13,6 @@ import edge.image.ImageLimits;
 import edge.model.LoadedModel;
 import edge.model.ModelInfo;
 import edge.model.ModelService;
-import edge.scene.SceneCache;
-import edge.scene.Thumbnail;
 import edge.scheduler.InferenceScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,12 +36,12 @@ public class DetectionPipeline {
     private final InferenceScheduler scheduler;
     private final ImageDecoder decoder;
     private final TensorPool tensors;
-    private final SceneCache scenes;
+    private final AnswerCache scenes;
     private final DetectDefaults defaults;
     private final int annotateJpegQuality;
     private final MeterRegistry registry;
 
-    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, SceneCache scenes,
+    public DetectionPipeline(ModelService models, InferenceScheduler scheduler, AnswerCache scenes,
                              ImageConfig imageConfig, DetectConfig detectConfig, MeterRegistry registry) {
         this.models = models;
         this.scenes = scenes;
@@ -61,15 +59,15 @@ public class DetectionPipeline {
     }
 
     public DetectionResult detect(byte[] image, DetectOptions options) {
-        return detect(image, options, Scene.NONE);
+        return detect(image, options, Origin.NONE);
     }
 
     /**
      * Where a frame comes from, for the scene cache: the camera (the cache scope) and whether the client allows the
      * cache ({@code null}: the default).
      */
-    public record Scene(String camera, Boolean cache) {
-        public static final Scene NONE = new Scene(null, false);
+    public record Origin(String camera, Boolean cache) {
+        public static final Origin NONE = new Origin(null, false);
     }
 
     /**
@@ -77,13 +75,13 @@ public class DetectionPipeline {
      * slot; a hit is answered at once, ahead of every frame waiting for the model. Only a miss decodes in full and
      * waits for the model.
      */
-    public DetectionResult detect(byte[] image, DetectOptions options, Scene scene) {
+    public DetectionResult detect(byte[] image, DetectOptions options, Origin origin) {
         long start = System.nanoTime();
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire()) {
             LoadedModel model = lease.model();
             DetectParams params = options.resolve(defaults, model.contract().classNames());
-            SceneLookup lookup = lookUp(model, params, image, scene, start);
-            if (lookup != null && lookup.decision().hit()) {
+            CacheCheck lookup = lookUp(model, params, image, origin, start);
+            if (lookup != null && lookup.cached().hit()) {
                 return lookup.answer(model, start);
             }
             try (Frame frame = decodeInTurn(ticket, image)) {
@@ -92,29 +90,25 @@ public class DetectionPipeline {
         }
     }
 
-    /** What the scene cache said about a frame, with the thumbnail to remember on a miss. */
-    private record SceneLookup(String scope, Thumbnail thumbnail, SceneCache.Decision decision, ImageSize size,
-                               long lookedUp) {
+    /** What the scene cache said about a frame (to remember the model's answer on a miss), and when. */
+    private record CacheCheck(AnswerCache.Lookup cached, ImageSize size, long lookedUp) {
         DetectionResult answer(LoadedModel model, long start) {
             double ms = ms(lookedUp - start);
-            return DetectionResult.of(model.info(), size, decision.detections(), new Timings(ms, 0, 0, 0, ms),
-                    decision.info());
+            return DetectionResult.of(model.info(), size, cached.answer(), new Timings(ms, 0, 0, 0, ms),
+                    cached.info());
         }
     }
 
     /** Null when the cache does not apply to this request. */
-    private SceneLookup lookUp(LoadedModel model, DetectParams params, byte[] image, Scene scene, long start) {
-        String scope = scenes.scope(scene.camera(), scene.cache());
+    private CacheCheck lookUp(LoadedModel model, DetectParams params, byte[] image, Origin origin, long start) {
+        String scope = scenes.scope(origin.camera(), origin.cache());
         if (scope == null) {
             return null;
         }
         long began = System.nanoTime();
         try (ImageDecoder.Preview preview = decoder.preview(image)) {
-            Thumbnail thumbnail = Thumbnail.ofGrey(preview.grey());
-            SceneCache.Decision decision = scenes.decide(scope, thumbnail, preview.width(), preview.height(),
-                    model.info(), params, began);
-            return new SceneLookup(scope, thumbnail, decision, new ImageSize(preview.width(), preview.height()),
-                    System.nanoTime());
+            AnswerCache.Lookup cached = scenes.lookup(scope, preview, model.info(), params, began);
+            return new CacheCheck(cached, new ImageSize(preview.width(), preview.height()), System.nanoTime());
         }
     }
 
@@ -129,14 +123,14 @@ public class DetectionPipeline {
     public record Annotated(DetectionResult result, byte[] image, String mediaType) {
     }
 
-    public Annotated annotate(byte[] image, DetectOptions options, Scene scene, Annotator.Encoding encoding) {
+    public Annotated annotate(byte[] image, DetectOptions options, Origin origin, Annotator.Encoding encoding) {
         long start = System.nanoTime();
         try (InferenceScheduler.Ticket ticket = scheduler.admit(); LoadedModel.Lease lease = models.acquire()) {
             LoadedModel model = lease.model();
             DetectParams params = options.resolve(defaults, model.contract().classNames());
-            SceneLookup lookup = lookUp(model, params, image, scene, start);
+            CacheCheck lookup = lookUp(model, params, image, origin, start);
             try (Frame frame = decodeInTurn(ticket, image)) {
-                return annotate(lookup != null && lookup.decision().hit() ? lookup.answer(model, start)
+                return annotate(lookup != null && lookup.cached().hit() ? lookup.answer(model, start)
                         : detect(model, frame, params, lookup, start, System.nanoTime()), frame, encoding);
             }
         }
@@ -190,7 +184,7 @@ public class DetectionPipeline {
         }
     }
 
-    private DetectionResult detect(LoadedModel model, Frame frame, DetectParams params, SceneLookup lookup, long start,
+    private DetectionResult detect(LoadedModel model, Frame frame, DetectParams params, CacheCheck lookup, long start,
                                    long decoded) {
         ModelContract contract = model.contract();
         ImageSize size = new ImageSize(frame.width(), frame.height());
@@ -212,8 +206,7 @@ public class DetectionPipeline {
         record(model, detections, inferred - preprocessed);
         Timings timings = new Timings(ms(decoded - start), ms(preprocessed - decoded), ms(inferred - preprocessed),
                 ms(done - inferred), ms(done - start));
-        SceneCache.CacheInfo cache = lookup == null ? null : scenes.remember(lookup.scope(), lookup.decision(),
-                lookup.thumbnail(), frame.width(), frame.height(), model.info(), params, detections);
+        CacheInfo cache = lookup == null ? null : lookup.cached().remember(detections, frame.width(), frame.height());
         return DetectionResult.of(model.info(), size, detections, timings, cache);
     }
 

@@ -2,7 +2,6 @@ package edge.detect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import edge.model.ModelInfo;
-import edge.scene.SceneCache;
 
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public record DetectionResult(ModelInfo model, ImageSize image, List<Detection> detections,
                               Map<String, Integer> counts, Timings timings,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) SceneCache.CacheInfo cache) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CacheInfo cache) {
 
     public record ImageSize(int width, int height) {
     }
@@ -40,7 +39,7 @@ public record DetectionResult(ModelInfo model, ImageSize image, List<Detection> 
 
     /** @param cache what the scene cache did for this image, or null when it was not consulted */
     public static DetectionResult of(ModelInfo model, ImageSize image, List<Detection> detections, Timings timings,
-                                     SceneCache.CacheInfo cache) {
+                                     CacheInfo cache) {
         return new DetectionResult(model, image, detections, countByClass(detections), timings, cache);
     }
 

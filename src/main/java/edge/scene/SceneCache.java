@@ -1,9 +1,12 @@
 package edge.scene;
 
 import edge.config.SceneConfig;
+import edge.detect.AnswerCache;
 import edge.detect.Box;
+import edge.detect.CacheInfo;
 import edge.detect.DetectParams;
 import edge.detect.Detection;
+import edge.image.ImageDecoder;
 import edge.model.ModelInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,21 +31,10 @@ import java.util.concurrent.TimeUnit;
  * is answered from it; anything else is a miss and the caller runs the model and remembers the result.
  */
 @ApplicationScoped
-public class SceneCache {
+public class SceneCache implements AnswerCache {
 
-    /** What a response says about the cache: whether it answered, how old its answer is, which scene. */
-    public record CacheInfo(boolean hit, long ageMs, String scene) {
-    }
-
-    /** The cache's verdict on a frame. {@code scene} is the entry to refresh after a forced re-check, else null. */
-    public record Decision(List<Detection> detections, CacheInfo info, Scene scene) {
-        public boolean hit() {
-            return detections != null;
-        }
-    }
-
-    /** One remembered scene. */
-    public static final class Scene {
+    /** One remembered scene: only the cache reads or changes it, under its lock. */
+    private static final class Scene {
         final String id;
         Thumbnail thumbnail;
         String modelSha;
@@ -58,8 +50,61 @@ public class SceneCache {
         }
     }
 
+    /** A frame's visit: the answer on a hit, or what {@link #remember} needs after a miss. */
+    private final class Visit implements AnswerCache.Lookup {
+        private final String scope;
+        private final Thumbnail frame;
+        private final String modelSha;
+        private final DetectParams params;
+        private final Scene matched;
+        private final List<Detection> answer;
+        private final CacheInfo info;
+
+        private Visit(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene matched,
+                      List<Detection> answer, CacheInfo info) {
+            this.scope = scope;
+            this.frame = frame;
+            this.modelSha = model.sha256();
+            this.params = params;
+            this.matched = matched;
+            this.answer = answer;
+            this.info = info;
+        }
+
+        @Override
+        public boolean hit() {
+            return answer != null;
+        }
+
+        @Override
+        public List<Detection> answer() {
+            requireHit(true);
+            return answer;
+        }
+
+        @Override
+        public CacheInfo info() {
+            requireHit(true);
+            return info;
+        }
+
+        @Override
+        public CacheInfo remember(List<Detection> detections, int width, int height) {
+            requireHit(false);
+            return SceneCache.this.remember(this, detections, width, height);
+        }
+
+        private void requireHit(boolean expected) {
+            if (hit() != expected) {
+                throw new IllegalStateException(expected ? "a miss has no cached answer"
+                        : "a hit has nothing to remember");
+            }
+        }
+    }
+
     private final SceneConfig config;
     private final SceneMatcher matcher;
+    private final SceneClock clock;
     private final long ttlNanos;
     private final Map<String, LinkedHashMap<String, Scene>> scopes;
     private long nextId;
@@ -70,8 +115,10 @@ public class SceneCache {
     private final Timer matching;
     private final MultiGauge scenesPerScope;
 
-    public SceneCache(SceneConfig config, MeterRegistry registry) {
+    /** @param clock the time scenes are aged by ({@link SystemSceneClock} in production) */
+    public SceneCache(SceneConfig config, MeterRegistry registry, SceneClock clock) {
         this.config = config;
+        this.clock = clock;
         this.matcher = new SceneMatcher(config.minCorrelation(), config.maxBlockDifference(),
                 config.maxFingerprintBits());
         this.ttlNanos = config.ttl().toNanos();
@@ -96,7 +143,7 @@ public class SceneCache {
                 .register(registry);
     }
 
-    /** The scope of a request, or null when the cache does not apply to it. */
+    @Override
     public String scope(String camera, Boolean useCache) {
         if (!config.enabled() || Boolean.FALSE.equals(useCache)) {
             return null;
@@ -107,16 +154,30 @@ public class SceneCache {
         return config.sharedScope() ? "shared" : null;
     }
 
-    public Decision decide(String scope, Thumbnail frame, int width, int height, ModelInfo model, DetectParams params,
-                           long startNanos) {
+    @Override
+    public AnswerCache.Lookup lookup(String scope, ImageDecoder.Preview preview, ModelInfo model,
+                                     DetectParams params, long startNanos) {
+        return lookup(scope, Thumbnail.ofGrey(preview.grey()), preview.width(), preview.height(), model, params,
+                startNanos);
+    }
+
+    /**
+     * Looks a frame up among the scenes of its scope, given its thumbnail.
+     *
+     * @param width      the frame's width, to place remembered boxes on it
+     * @param height     its height
+     * @param startNanos when the caller began (System.nanoTime), so that matching time includes the thumbnail
+     */
+    public AnswerCache.Lookup lookup(String scope, Thumbnail frame, int width, int height, ModelInfo model,
+                                     DetectParams params, long startNanos) {
         try {
             synchronized (this) {
                 LinkedHashMap<String, Scene> scenes = scopes.get(scope);
                 if (scenes == null) {
                     misses.increment();
-                    return new Decision(null, null, null);
+                    return miss(scope, frame, model, params, null);
                 }
-                long now = System.nanoTime();
+                long now = clock.nanos();
                 for (Iterator<Scene> it = scenes.values().iterator(); it.hasNext(); ) {
                     Scene s = it.next();
                     if (!s.modelSha.equals(model.sha256()) || now - s.created > ttlNanos) {
@@ -132,44 +193,47 @@ public class SceneCache {
                     scenes.get(s.id); // touch: most recently used
                     if (s.consecutiveHits >= config.maxHits()) {
                         rechecks.increment();
-                        return new Decision(null, null, s);
+                        return miss(scope, frame, model, params, s);
                     }
                     s.consecutiveHits++;
                     hits.increment();
                     long age = TimeUnit.NANOSECONDS.toMillis(now - s.created);
-                    return new Decision(scaled(s.detections, s.width, s.height, width, height),
-                            new CacheInfo(true, age, s.id), s);
+                    return new Visit(scope, frame, model, params, s,
+                            scaled(s.detections, s.width, s.height, width, height), new CacheInfo(true, age, s.id));
                 }
                 misses.increment();
-                return new Decision(null, null, null);
+                return miss(scope, frame, model, params, null);
             }
         } finally {
             matching.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         }
     }
 
+    /** @param recheck the scene that matched but is due for a fresh answer, else null */
+    private Visit miss(String scope, Thumbnail frame, ModelInfo model, DetectParams params, Scene recheck) {
+        return new Visit(scope, frame, model, params, recheck, null, null);
+    }
+
     /** Remembers fresh detections for a frame: refreshes the re-checked scene, or adds a new one. */
-    public CacheInfo remember(String scope, Decision decision, Thumbnail frame, int width, int height,
-                              ModelInfo model, DetectParams params, List<Detection> detections) {
-        synchronized (this) {
-            LinkedHashMap<String, Scene> scenes = scopes.computeIfAbsent(scope, k -> new LinkedHashMap<>(16, 0.75f, true));
-            Scene s = decision.scene() != null && scenes.containsKey(decision.scene().id) ? decision.scene()
-                    : new Scene(scope + "-" + (++nextId));
-            s.thumbnail = frame;
-            s.modelSha = model.sha256();
-            s.params = params;
-            s.detections = List.copyOf(detections);
-            s.width = width;
-            s.height = height;
-            s.created = System.nanoTime();
-            s.consecutiveHits = 0;
-            scenes.put(s.id, s);
-            while (scenes.size() > config.maxScenes()) {
-                scenes.remove(scenes.keySet().iterator().next());
-            }
-            publishPerScope();
-            return new CacheInfo(false, 0, s.id);
+    private synchronized CacheInfo remember(Visit lookup, List<Detection> detections, int width, int height) {
+        String scope = lookup.scope;
+        LinkedHashMap<String, Scene> scenes = scopes.computeIfAbsent(scope, k -> new LinkedHashMap<>(16, 0.75f, true));
+        Scene s = lookup.matched != null && scenes.containsKey(lookup.matched.id) ? lookup.matched
+                : new Scene(scope + "-" + (++nextId));
+        s.thumbnail = lookup.frame;
+        s.modelSha = lookup.modelSha;
+        s.params = lookup.params;
+        s.detections = List.copyOf(detections);
+        s.width = width;
+        s.height = height;
+        s.created = clock.nanos();
+        s.consecutiveHits = 0;
+        scenes.put(s.id, s);
+        while (scenes.size() > config.maxScenes()) {
+            scenes.remove(scenes.keySet().iterator().next());
         }
+        publishPerScope();
+        return new CacheInfo(false, 0, s.id);
     }
 
     /** Forgets every scene: the model changed, so no remembered answer names the model in service. */

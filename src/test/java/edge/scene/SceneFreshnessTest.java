@@ -10,13 +10,18 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Freshness: a scene hit too often in a row or too old is detected afresh; a model change empties the cache. */
+/**
+ * Freshness through the REST API: a scene hit too often in a row or too old is detected afresh; a model change
+ * empties the cache. Time is the {@link ManualSceneClock}, so a scene grows old without waiting.
+ */
 @QuarkusTest
 @TestProfile(SceneFreshnessTest.ShortLived.class)
 class SceneFreshnessTest {
@@ -26,6 +31,11 @@ class SceneFreshnessTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("edge.cache.max-hits", "2", "edge.cache.ttl", "6s");
         }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(ManualSceneClock.class);
+        }
     }
 
     @Inject
@@ -33,6 +43,9 @@ class SceneFreshnessTest {
 
     @Inject
     ModelService models;
+
+    @Inject
+    ManualSceneClock clock;
 
     @Test
     void forcedRecheckAfterMaxHitsThenHitsAgain() {
@@ -49,11 +62,11 @@ class SceneFreshnessTest {
     }
 
     @Test
-    void aSceneOlderThanTheTtlIsDetectedAfresh() throws InterruptedException {
+    void aSceneOlderThanTheTtlIsDetectedAfresh() {
         byte[] zidane = Fixtures.imageBytes("zidane.jpg");
         SceneCacheTest.post(zidane, "shelf-2").then().body("cache.hit", equalTo(false));
         SceneCacheTest.post(zidane, "shelf-2").then().body("cache.hit", equalTo(true));
-        Thread.sleep(6300);
+        clock.advance(Duration.ofMillis(6300));
         SceneCacheTest.post(zidane, "shelf-2").then().body("cache.hit", equalTo(false));
     }
 

@@ -48,7 +48,7 @@ public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceI
     @Override
     public void count(DetectRequest request, StreamObserver<CountResponse> responses) {
         GrpcErrors.answer(responses, () -> ProtoMapping.countResponse(
-                pipeline.detect(request.getImage().toByteArray(), options(request), scene(request)), request.getCamera()));
+                pipeline.detect(request.getImage().toByteArray(), options(request), origin(request)), request.getCamera()));
     }
 
     /**
@@ -151,12 +151,12 @@ public class DetectionGrpcService extends DetectionServiceGrpc.DetectionServiceI
     }
 
     private DetectResponse detect(DetectRequest request) {
-        DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request), scene(request));
+        DetectionResult result = pipeline.detect(request.getImage().toByteArray(), options(request), origin(request));
         return ProtoMapping.detectResponse(result, request.getCamera());
     }
 
-    static DetectionPipeline.Scene scene(DetectRequest request) {
-        return new DetectionPipeline.Scene(request.getCamera(), request.hasCache() ? request.getCache() : null);
+    static DetectionPipeline.Origin origin(DetectRequest request) {
+        return new DetectionPipeline.Origin(request.getCamera(), request.hasCache() ? request.getCache() : null);
     }
 
     static DetectOptions options(DetectRequest request) {

@@ -10,7 +10,6 @@ import edge.api.grpc.v1.ImageSize;
 import edge.api.grpc.v1.ModelInfo;
 import edge.api.grpc.v1.Timings;
 import edge.detect.DetectionResult;
-import edge.scene.SceneCache;
 
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ final class ProtoMapping {
         return b.build();
     }
 
-    private static CacheInfo cache(SceneCache.CacheInfo info) {
+    private static CacheInfo cache(edge.detect.CacheInfo info) {
         return CacheInfo.newBuilder().setHit(info.hit()).setAgeMs(info.ageMs()).setScene(info.scene()).build();
     }
 

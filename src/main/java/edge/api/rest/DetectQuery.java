@@ -63,7 +63,7 @@ public class DetectQuery {
                 DetectOptions.splitClasses(classes));
     }
 
-    DetectionPipeline.Scene scene() {
+    DetectionPipeline.Origin origin() {
         Boolean useCache = null;
         if (cache != null && !cache.isBlank()) {
             if (!cache.equals("true") && !cache.equals("false")) {
@@ -71,7 +71,7 @@ public class DetectQuery {
             }
             useCache = Boolean.valueOf(cache);
         }
-        return new DetectionPipeline.Scene(camera, useCache);
+        return new DetectionPipeline.Origin(camera, useCache);
     }
 
     boolean coco() {

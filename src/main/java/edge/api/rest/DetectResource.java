@@ -125,7 +125,7 @@ public class DetectResource {
                                          @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE)
                                          String contentType,
                                          @BeanParam DetectQuery query) {
-        return Responses.CountResponse.of(pipeline.detect(rawImage(body, contentType), query.options(), query.scene()));
+        return Responses.CountResponse.of(pipeline.detect(rawImage(body, contentType), query.options(), query.origin()));
     }
 
     @POST
@@ -142,7 +142,7 @@ public class DetectResource {
             @RestForm(IMAGE_FIELD)
             @Schema(type = SchemaType.STRING, format = "binary", description = IMAGE_DOC) FileUpload image,
             @BeanParam DetectQuery query) {
-        return Responses.CountResponse.of(pipeline.detect(multipartImage(image), query.options(), query.scene()));
+        return Responses.CountResponse.of(pipeline.detect(multipartImage(image), query.options(), query.origin()));
     }
 
     @POST
@@ -195,13 +195,13 @@ public class DetectResource {
 
     private Object detect(byte[] image, DetectQuery query) {
         boolean coco = query.coco();
-        DetectionResult result = pipeline.detect(image, query.options(), query.scene());
+        DetectionResult result = pipeline.detect(image, query.options(), query.origin());
         return coco ? Responses.coco(result, query.cocoImageId()) : result;
     }
 
     private Response annotate(byte[] image, String accept, DetectQuery query) {
         Annotator.Encoding encoding = prefersPng(accept) ? Annotator.Encoding.PNG : Annotator.Encoding.JPEG;
-        DetectionPipeline.Annotated annotated = pipeline.annotate(image, query.options(), query.scene(), encoding);
+        DetectionPipeline.Annotated annotated = pipeline.annotate(image, query.options(), query.origin(), encoding);
         return Response.ok(annotated.image(), annotated.mediaType()).build();
     }
 

@@ -1,11 +1,11 @@
 package edge.api.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import edge.detect.CacheInfo;
 import edge.model.CocoClasses;
 import edge.detect.Detection;
 import edge.detect.DetectionResult;
 import edge.model.ModelInfo;
-import edge.scene.SceneCache;
 
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ final class Responses {
 
     /** {@code POST /count}. */
     record CountResponse(Map<String, Integer> counts, int total, String report, ModelInfo model,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) SceneCache.CacheInfo cache) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) CacheInfo cache) {
         static CountResponse of(DetectionResult result) {
             return new CountResponse(result.counts(), result.total(), result.report(), result.model(), result.cache());
         }
