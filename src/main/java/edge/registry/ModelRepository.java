@@ -13,6 +13,7 @@ import edge.model.ModelInfo;
 import edge.model.ModelRejected;
 import edge.model.ModelService;
 import edge.registry.PullFailure.Reason;
+import edge.registry.oci.Digest;
 import edge.registry.oci.OciClient;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.SignatureVerifier;
@@ -444,7 +445,7 @@ public class ModelRepository {
     /** Serves a digest (from the store, else pulled from the registry and validated) and stops following the tag. */
     public Status pin(String digest) {
         requireRegistry();
-        if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
+        if (!Digest.isValid(digest)) {
             throw new edge.detect.InvalidRequest("digest must be sha256:<64 hex digits>, got " + digest);
         }
         return onExecutor(() -> {

@@ -29,12 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -86,8 +84,6 @@ public final class OciClient {
     private static final String COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
     private static final Pattern REPOSITORY = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
     private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
-    private static final Pattern SHA256 = Pattern.compile("sha256:[a-f0-9]{64}");
-    private static final Pattern ANY_DIGEST = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
     private static final int MAX_REPOSITORY_LENGTH = 255;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -158,7 +154,7 @@ public final class OciClient {
         if (status == 404) {
             throw fail(Reason.NOT_FOUND, head, "HTTP 404 (no manifest with this reference)");
         }
-        if (status == 200 && headerDigest.isPresent() && SHA256.matcher(headerDigest.get()).matches()) {
+        if (status == 200 && headerDigest.isPresent() && Digest.isValid(headerDigest.get())) {
             return checkAgainstReference(head, reference, headerDigest.get());
         }
         // No usable digest from HEAD (not allowed, no header, another algorithm): ask for the manifest itself.
@@ -170,7 +166,7 @@ public final class OciClient {
         headerDigest = response.headers().firstValue("Docker-Content-Digest");
         byte[] body = readBody(get, response, MAX_MANIFEST_BYTES, "manifest");
         String bodyDigest = digest(body);
-        if (headerDigest.isPresent() && SHA256.matcher(headerDigest.get()).matches()
+        if (headerDigest.isPresent() && Digest.isValid(headerDigest.get())
                 && !headerDigest.get().equals(bodyDigest)) {
             throw fail(Reason.DIGEST_MISMATCH, get, "the registry says " + headerDigest.get()
                     + " but the manifest it sent hashes to " + bodyDigest);
@@ -283,7 +279,7 @@ public final class OciClient {
         }
         boolean done = false;
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Digest.newSha256();
             long count = 0;
             long reported = 0;
             byte[] buffer = new byte[64 * 1024];
@@ -319,7 +315,7 @@ public final class OciClient {
                 throw fail(Reason.DIGEST_MISMATCH, call, "the registry sent " + (count > size ? "more than "
                         + size : String.valueOf(count)) + " bytes, the descriptor says " + size);
             }
-            String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
+            String actual = Digest.of(sha256).toString();
             if (!actual.equals(descriptor.digest())) {
                 deleteQuietly(absolute);
                 throw fail(Reason.DIGEST_MISMATCH, call, "the " + count + " bytes the registry sent hash to "
@@ -457,19 +453,12 @@ public final class OciClient {
 
     /** {@code sha256:<hex>} of the bytes. */
     public static String digest(byte[] bytes) {
-        return "sha256:" + HexFormat.of().formatHex(sha256().digest(bytes));
+        return Digest.of(bytes).toString();
     }
 
     /** {@code sha256:<hex>} of a file's content, read as a stream. */
     public static String digest(Path file) throws IOException {
-        MessageDigest sha256 = sha256();
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                sha256.update(buffer, 0, n);
-            }
-        }
-        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+        return Digest.of(file).toString();
     }
 
     // ------------------------------------------------------------------------------------------------ validation
@@ -499,15 +488,8 @@ public final class OciClient {
 
     /** @throws IllegalArgumentException unless it is {@code sha256:} and 64 lower-case hex digits */
     public static String requireDigest(String digest) {
-        if (digest != null && SHA256.matcher(digest).matches()) {
-            return digest;
-        }
-        if (digest != null && ANY_DIGEST.matcher(digest).matches() && !digest.startsWith("sha256:")) {
-            throw new IllegalArgumentException("unsupported digest '" + digest + "': only sha256 digests are "
-                    + "supported");
-        }
-        throw new IllegalArgumentException("invalid digest '" + digest + "': expected sha256: and 64 lower-case "
-                + "hex digits");
+        Digest.parse(digest);
+        return digest;
     }
 
     private static boolean isDigest(String reference) {
@@ -1066,14 +1048,6 @@ public final class OciClient {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // best effort: the caller gets the original failure
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 }
