@@ -14,7 +14,7 @@ import edge.model.ModelRejected;
 import edge.model.ModelService;
 import edge.registry.PullFailure.Reason;
 import edge.registry.oci.Digest;
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciReader;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.SignatureVerifier;
 import io.micrometer.core.instrument.Counter;
@@ -183,7 +183,7 @@ public class ModelRepository {
         } else {
             LOG.warnf("edge.registry.public-key is not set: models from %s are used WITHOUT checking signatures", url);
         }
-        OciClient client = new OciClient(new RegistryEndpoint(config.url().get(), config.username(),
+        OciReader client = new OciReader(new RegistryEndpoint(config.url().get(), config.username(),
                 config.password(), config.token(), config.caFile(), config.timeout()));
         puller = new ModelPuller(client, repository, verifier, store, validator,
                 config.maxModelBytes().asLongValue(), clock);
