@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import edge.model.ModelContract.TensorSpec;
+import edge.digest.Digest;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -13,10 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +80,7 @@ public final class ModelLoader {
         }
         // The digest and the graph analysis are plain Java over the same bytes: they run on another core while ONNX
         // Runtime builds the session (about a tenth of a second off every start, BENCHMARKS.md "Start time").
-        CompletableFuture<String> digest = CompletableFuture.supplyAsync(() -> sha256(bytes));
+        CompletableFuture<String> digest = CompletableFuture.supplyAsync(() -> Digest.of(bytes).hex());
         CompletableFuture<BatchRewrite.Result> analysis = CompletableFuture.supplyAsync(() -> analyse(bytes, path));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
@@ -198,14 +196,6 @@ public final class ModelLoader {
     static String stem(Path path) {
         String file = path.getFileName().toString();
         return file.toLowerCase().endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 
     private static void closeQuietly(OrtSession session) {

@@ -1,7 +1,8 @@
 package edge.registry;
 
 import edge.registry.oci.Descriptor;
-import edge.registry.oci.OciClient;
+import edge.digest.Digest;
+import edge.registry.oci.OciWriter;
 import edge.registry.oci.RegistryException;
 import edge.registry.sign.ModelSigner;
 import edge.registry.sign.SignatureLayout;
@@ -25,14 +26,14 @@ public final class ModelPublisher {
     public record Published(String digest, String repository, String tag, Optional<String> signatureTag) {
     }
 
-    private final OciClient registry;
+    private final OciWriter registry;
     private final String registryHost;
     private final Clock clock;
 
     /**
      * @param registryHost host[:port] of the registry, the signed payload's docker-reference
      */
-    public ModelPublisher(OciClient registry, String registryHost, Clock clock) {
+    public ModelPublisher(OciWriter registry, String registryHost, Clock clock) {
         this.registry = registry;
         this.registryHost = registryHost;
         this.clock = clock;
@@ -48,7 +49,7 @@ public final class ModelPublisher {
         annotations.put(ModelArtifact.CREATED, clock.instant().toString());
         annotations.put(ModelArtifact.VERSION, config.version());
         byte[] manifest = ModelArtifact.manifest(configBlob, layer, annotations);
-        String digest = OciClient.digest(manifest);
+        String digest = Digest.of(manifest).toString();
         registry.pushManifest(repository, digest, manifest, ModelArtifact.MANIFEST_MEDIA_TYPE);
         Optional<String> signatureTag = Optional.empty();
         if (signer.isPresent()) {

@@ -3,7 +3,7 @@ package edge.registry;
 import edge.model.LoadedModel;
 import edge.registry.PullFailure.Reason;
 import edge.registry.oci.Descriptor;
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciReader;
 import edge.registry.oci.RegistryException;
 import edge.registry.sign.SignatureLayout;
 import edge.registry.sign.SignatureRejected;
@@ -29,7 +29,7 @@ public final class ModelPuller {
     public record Candidate(LoadedModel model, ModelStore.StoredModel stored) {
     }
 
-    private final OciClient registry;
+    private final OciReader registry;
     private final String repository;
     private final Optional<SignatureVerifier> verifier;
     private final ModelStore store;
@@ -37,7 +37,7 @@ public final class ModelPuller {
     private final long maxModelBytes;
     private final Clock clock;
 
-    public ModelPuller(OciClient registry, String repository, Optional<SignatureVerifier> verifier, ModelStore store,
+    public ModelPuller(OciReader registry, String repository, Optional<SignatureVerifier> verifier, ModelStore store,
                        ModelValidator validator, long maxModelBytes, Clock clock) {
         this.registry = registry;
         this.repository = repository;

@@ -16,7 +16,8 @@ import edge.registry.RegistryStatus.PullResult;
 import edge.registry.RegistryStatus.Serving;
 import edge.registry.RegistryStatus.Status;
 import edge.registry.RegistryStatus.Version;
-import edge.registry.oci.OciClient;
+import edge.digest.Digest;
+import edge.registry.oci.OciReader;
 import edge.retry.Backoff;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.SignatureVerifier;
@@ -155,7 +156,7 @@ public class ModelRepository {
         } else {
             LOG.warnf("edge.registry.public-key is not set: models from %s are used WITHOUT checking signatures", url);
         }
-        OciClient client = new OciClient(new RegistryEndpoint(config.url().get(), config.username(),
+        OciReader client = new OciReader(new RegistryEndpoint(config.url().get(), config.username(),
                 config.password(), config.token(), config.caFile(), config.timeout()));
         puller = new ModelPuller(client, repository, verifier, store, validator,
                 config.maxModelBytes().asLongValue(), clock);
@@ -408,7 +409,7 @@ public class ModelRepository {
     /** Serves a digest (from the store, else pulled from the registry and validated) and stops following the tag. */
     public Status pin(String digest) {
         requireRegistry();
-        if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
+        if (!Digest.isValid(digest)) {
             throw new edge.detect.InvalidRequest("digest must be sha256:<64 hex digits>, got " + digest);
         }
         return onExecutor(() -> {

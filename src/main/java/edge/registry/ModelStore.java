@@ -1,5 +1,7 @@
 package edge.registry;
 
+import edge.digest.Digest;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,20 +9,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -228,20 +225,15 @@ public final class ModelStore {
     }
 
     private Path folder(String digest) {
-        if (!digest.matches("sha256:[a-f0-9]{64}")) {
+        if (!Digest.isValid(digest)) {
             throw new IllegalArgumentException("not a sha256 digest: " + digest);
         }
         return versions.resolve(digest.substring("sha256:".length()));
     }
 
+    /** {@code sha256:<hex>} of a file's content: {@link Digest#of(Path)}. */
     public static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
-                MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return "sha256:" + HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return Digest.of(file).toString();
     }
 
     private static void move(Path from, Path to, boolean replace) throws IOException {

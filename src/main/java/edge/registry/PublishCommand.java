@@ -3,7 +3,7 @@ package edge.registry;
 import edge.model.LoadedModel;
 import edge.model.ModelLoader;
 import edge.model.ModelRejected;
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciWriter;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.oci.RegistryException;
 import edge.registry.sign.ModelSigner;
@@ -60,7 +60,7 @@ public final class PublishCommand {
             Optional<ModelSigner> signer = unsigned ? Optional.empty()
                     : Optional.of(ModelSigner.fromPem(Path.of(one(options, "key").get())));
             URI url = URI.create(registryUrl.get());
-            OciClient client = new OciClient(new RegistryEndpoint(url, one(options, "username"),
+            OciWriter client = new OciWriter(new RegistryEndpoint(url, one(options, "username"),
                     Optional.ofNullable(System.getenv("EDGE_REGISTRY_PASSWORD")),
                     Optional.ofNullable(System.getenv("EDGE_REGISTRY_TOKEN")), one(options, "ca-file").map(Path::of),
                     Duration.ofSeconds(60)));

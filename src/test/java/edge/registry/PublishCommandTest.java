@@ -1,6 +1,6 @@
 package edge.registry;
 
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciReader;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.KeygenCommand;
 import edge.registry.sign.SignatureLayout;
@@ -64,7 +64,7 @@ class PublishCommandTest {
         assertTrue(m.find(), run.out());
         String digest = m.group(1);
 
-        OciClient client = new OciClient(RegistryEndpoint.of(registry.url()));
+        OciReader client = new OciReader(RegistryEndpoint.of(registry.url()));
         assertEquals(digest, client.resolve("vision/yolov8n", "canary"));
         ModelArtifact artifact = ModelArtifact.parse(digest, client.manifest("vision/yolov8n", digest));
         assertEquals("yolov8n-int8-dynamic.onnx", artifact.fileName());

@@ -4,6 +4,7 @@ import edge.api.ApiDoc;
 import edge.api.rest.ApiError;
 import edge.registry.ModelRepository;
 import edge.registry.RegistryStatus;
+import edge.digest.Digest;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,7 +35,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ModelAdminResource {
 
     /** {@code PUT /models/pin} body. */
-    public record PinRequest(@Schema(description = "sha256:<64 hex digits>", pattern = "^sha256:[a-f0-9]{64}$")
+    public record PinRequest(@Schema(description = "sha256:<64 hex digits>", pattern = "^" + Digest.REGEX + "$")
                              String digest) {
     }
 

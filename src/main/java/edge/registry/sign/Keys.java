@@ -1,5 +1,7 @@
 package edge.registry.sign;
 
+import edge.digest.Digest;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECKey;
@@ -21,7 +22,6 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.MatchResult;
@@ -97,11 +97,7 @@ public final class Keys {
 
     /** SHA-256 of the DER SubjectPublicKeyInfo, hex: what {@code openssl pkey -pubin -outform DER | openssl dgst -sha256} prints. */
     public static String fingerprint(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Digest.of(key.getEncoded()).hex();
     }
 
     /** The key itself if it is an EC P-256 key, or an IllegalArgumentException saying what it is instead. */

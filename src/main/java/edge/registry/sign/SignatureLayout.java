@@ -1,5 +1,7 @@
 package edge.registry.sign;
 
+import edge.digest.Digest;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -7,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.regex.Pattern;
 
 /**
  * Where and how a model signature is stored: cosign's tag-based layout (cosign specs/SIGNATURE_SPEC.md).
@@ -31,8 +32,6 @@ public final class SignatureLayout {
     /** A payload is about 200 bytes; the verifier refuses anything over this before looking at it. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-
     /**
      * Reads strictly (a duplicate key or anything after the object is an error) and writes compactly in insertion
      * order, as Go's encoding/json writes cosign's payload struct.
@@ -51,7 +50,7 @@ public final class SignatureLayout {
     }
 
     public static boolean isDigest(String digest) {
-        return digest != null && DIGEST.matcher(digest).matches();
+        return Digest.isValid(digest);
     }
 
     /** The digest itself, if it is {@code sha256:} and 64 lower-case hex digits (the OCI form); otherwise an exception. */

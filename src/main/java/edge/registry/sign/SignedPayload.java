@@ -1,10 +1,9 @@
 package edge.registry.sign;
 
+import edge.digest.Digest;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -29,11 +28,7 @@ public record SignedPayload(byte[] payload, String signatureBase64) {
 
     /** {@code sha256:<hex>} of the payload: the digest of its blob, for the layer descriptor. */
     public String payloadDigest() {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Digest.of(payload).toString();
     }
 
     @Override

@@ -7,7 +7,7 @@ import edge.model.ModelLoader;
 import edge.registry.ModelPuller;
 import edge.registry.ModelStore;
 import edge.registry.ModelValidator;
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciReader;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.SignatureVerifier;
 
@@ -37,7 +37,7 @@ public final class PullOnce {
     static ModelPuller puller(String registry, ModelStore store, Path publicKey) throws Exception {
         ModelValidator validator = new ModelValidator(new ModelLoader(1), List.of(),
                 new ImageDecoder(new ImageLimits(20_000_000, 40_000_000)), new DetectParams(0.25f, 0.45f, 300, Set.of()));
-        return new ModelPuller(new OciClient(RegistryEndpoint.of(registry)), RegistryFixture.REPOSITORY,
+        return new ModelPuller(new OciReader(RegistryEndpoint.of(registry)), RegistryFixture.REPOSITORY,
                 Optional.of(SignatureVerifier.fromPem(publicKey)), store, validator, 1L << 30, Clock.systemUTC());
     }
 

@@ -2,7 +2,7 @@ package edge.registry.it;
 
 import edge.registry.ArtifactConfig;
 import edge.registry.ModelPublisher;
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciWriter;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.oci.RegistryException;
 import edge.registry.sign.Keys;
@@ -77,7 +77,7 @@ final class RegistryFixture implements AutoCloseable {
 
     /** @param name the artifact's own name (publish --name; by default the file's) */
     static String publish(URI registry, Path model, String name, String version, Optional<ModelSigner> signer) {
-        OciClient client = new OciClient(RegistryEndpoint.of(registry));
+        OciWriter client = new OciWriter(RegistryEndpoint.of(registry));
         ArtifactConfig config = new ArtifactConfig(name, version, List.of(), List.of(), Map.of());
         try {
             return new ModelPublisher(client, ModelPublisher.host(registry), Clock.systemUTC())

@@ -7,7 +7,7 @@ import edge.model.ModelLoader;
 import edge.registry.ModelPuller;
 import edge.registry.ModelStore;
 import edge.registry.ModelValidator;
-import edge.registry.oci.OciClient;
+import edge.registry.oci.OciReader;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.SignatureVerifier;
 import edge.testing.Fixtures;
@@ -47,7 +47,7 @@ public class RestartingOffline implements QuarkusTestProfile {
                 ModelValidator validator = new ModelValidator(new ModelLoader(1), List.of(),
                         new ImageDecoder(new ImageLimits(20_000_000, 40_000_000)),
                         new DetectParams(0.25f, 0.45f, 300, Set.of()));
-                ModelPuller puller = new ModelPuller(new OciClient(RegistryEndpoint.of(fixture.server.url())),
+                ModelPuller puller = new ModelPuller(new OciReader(RegistryEndpoint.of(fixture.server.url())),
                         RegistryFixture.REPOSITORY, Optional.of(SignatureVerifier.fromPem(fixture.publicKey)), store,
                         validator, 1L << 30, Clock.systemUTC());
                 puller.fetch(digest, "stable").model().retire();

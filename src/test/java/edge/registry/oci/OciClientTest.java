@@ -1,5 +1,6 @@
 package edge.registry.oci;
 
+import edge.digest.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -73,15 +74,15 @@ class OciClientTest {
 
         Descriptor configDescriptor = client.pushBlob(repo, config, CONFIG_TYPE);
         Descriptor layer = client.pushBlob(repo, model, LAYER_TYPE);
-        assertEquals(OciClient.digest(config), configDescriptor.digest());
+        assertEquals(Digest.of(config).toString(), configDescriptor.digest());
         assertEquals(config.length, configDescriptor.size());
-        assertEquals(OciClient.digest(Files.readAllBytes(model)), layer.digest());
+        assertEquals(Digest.of(Files.readAllBytes(model)).toString(), layer.digest());
         assertEquals(Files.size(model), layer.size());
         assertTrue(client.blobExists(repo, layer.digest()));
 
         byte[] manifest = manifest(configDescriptor, layer, Map.of("org.opencontainers.image.title", "model.onnx"));
-        String digest = client.pushManifest(repo, "v1", manifest, OciClient.OCI_MANIFEST);
-        assertEquals(OciClient.digest(manifest), digest);
+        String digest = client.pushManifest(repo, "v1", manifest, OciReader.OCI_MANIFEST);
+        assertEquals(Digest.of(manifest).toString(), digest);
 
         assertEquals(digest, client.resolve(repo, "v1"));
         assertEquals(digest, client.resolve(repo, digest));
@@ -110,13 +111,13 @@ class OciClientTest {
         assertEquals(List.of(target), files(target.getParent()), "no temporary file left");
 
         // Replacing an existing file, and a tag moved to a new manifest.
-        client.downloadBlob(repo, configDescriptor, target, OciClient.Progress.NONE);
+        client.downloadBlob(repo, configDescriptor, target, OciReader.Progress.NONE);
         assertArrayEquals(config, Files.readAllBytes(target));
         byte[] second = manifest(configDescriptor, layer, Map.of("org.opencontainers.image.title", "v2.onnx"));
-        String secondDigest = client.pushManifest(repo, "v1", second, OciClient.OCI_MANIFEST);
+        String secondDigest = client.pushManifest(repo, "v1", second, OciReader.OCI_MANIFEST);
         assertEquals(secondDigest, client.resolve(repo, "v1"));
         assertFalse(secondDigest.equals(digest));
-        assertEquals(digest, client.pushManifest(repo, digest, manifest, OciClient.OCI_MANIFEST), "by digest");
+        assertEquals(digest, client.pushManifest(repo, digest, manifest, OciReader.OCI_MANIFEST), "by digest");
     }
 
     @Test
@@ -152,14 +153,14 @@ class OciClientTest {
 
         Path target = dir.resolve("model.onnx");
         RegistryException e = assertFails(Reason.DIGEST_MISMATCH,
-                () -> client.downloadBlob(repo, descriptor, target, OciClient.Progress.NONE));
+                () -> client.downloadBlob(repo, descriptor, target, OciReader.Progress.NONE));
         assertTrue(e.getMessage().contains(repo) && e.getMessage().contains(descriptor.digest()), e.getMessage());
         assertFalse(Files.exists(target));
         assertEquals(List.of(), files(dir), "no partial file left");
 
         Files.writeString(target, "an older version");
         assertFails(Reason.DIGEST_MISMATCH,
-                () -> client.downloadBlob(repo, descriptor, target, OciClient.Progress.NONE));
+                () -> client.downloadBlob(repo, descriptor, target, OciReader.Progress.NONE));
         assertFalse(Files.exists(target), "a mismatch removes the target");
 
         assertFails(Reason.DIGEST_MISMATCH, () -> client.blob(repo, descriptor, 1 << 20));
@@ -167,13 +168,13 @@ class OciClientTest {
         // Shorter on disk than the descriptor says.
         Files.write(data, java.util.Arrays.copyOf(content, 1000));
         assertFails(Reason.DIGEST_MISMATCH,
-                () -> client.downloadBlob(repo, descriptor, target, OciClient.Progress.NONE));
+                () -> client.downloadBlob(repo, descriptor, target, OciReader.Progress.NONE));
         assertFalse(Files.exists(target));
 
         // A manifest is a blob too: one changed character in an annotation.
         Descriptor config = client.pushBlob(repo, "{}".getBytes(StandardCharsets.UTF_8), CONFIG_TYPE);
         byte[] manifest = manifest(config, config, Map.of("note", "aaaaaaaa"));
-        String digest = client.pushManifest(repo, "m", manifest, OciClient.OCI_MANIFEST);
+        String digest = client.pushManifest(repo, "m", manifest, OciReader.OCI_MANIFEST);
         Path manifestData = registry.blobData(digest);
         String text = Files.readString(manifestData);
         Files.writeString(manifestData, text.replace("aaaaaaaa", "aaaaaaab"));
@@ -187,7 +188,7 @@ class OciClientTest {
         assertTrue(tag.getMessage().contains("edge/known:nope") && tag.getMessage().contains("404")
                 && tag.getMessage().contains(registry.url().toString()), tag.getMessage());
 
-        String missing = OciClient.digest("missing".getBytes(StandardCharsets.UTF_8));
+        String missing = Digest.of("missing".getBytes(StandardCharsets.UTF_8)).toString();
         RegistryException manifest = assertFails(Reason.NOT_FOUND, () -> client.manifest("edge/unknown", missing));
         assertTrue(manifest.getMessage().contains("MANIFEST_UNKNOWN") || manifest.getMessage().contains("NAME_UNKNOWN"),
                 "the registry's error code: " + manifest.getMessage());
@@ -195,7 +196,7 @@ class OciClientTest {
         RegistryException blob = assertFails(Reason.NOT_FOUND, () -> client.blob("edge/known", absent, 100));
         assertTrue(blob.getMessage().contains("BLOB_UNKNOWN"), blob.getMessage());
         assertFails(Reason.NOT_FOUND,
-                () -> client.downloadBlob("edge/known", absent, dir.resolve("x"), OciClient.Progress.NONE));
+                () -> client.downloadBlob("edge/known", absent, dir.resolve("x"), OciReader.Progress.NONE));
         assertFalse(Files.exists(dir.resolve("x")));
         assertFalse(client.blobExists("edge/known", missing));
     }
@@ -218,7 +219,7 @@ class OciClientTest {
         assertThrows(IllegalArgumentException.class, () -> client.resolve("edge/limits", "-bad"));
         assertThrows(IllegalArgumentException.class, () -> client.resolve("edge//double", "v1"));
         assertThrows(IllegalArgumentException.class,
-                () -> client.pushManifest("edge/limits", OciClient.digest(new byte[1]), new byte[2], "x/y"));
+                () -> client.pushManifest("edge/limits", Digest.of(new byte[1]).toString(), new byte[2], "x/y"));
     }
 
     @Test
@@ -227,7 +228,7 @@ class OciClientTest {
             OciClient c = new OciClient(RegistryEndpoint.of(own.url()).withTimeout(TIMEOUT));
             Descriptor config = c.pushBlob("edge/restart", "{}".getBytes(StandardCharsets.UTF_8), CONFIG_TYPE);
             String digest = c.pushManifest("edge/restart", "v1", manifest(config, config, Map.of()),
-                    OciClient.OCI_MANIFEST);
+                    OciReader.OCI_MANIFEST);
 
             own.stop();
             RegistryException e = assertFails(Reason.UNREACHABLE, () -> c.resolve("edge/restart", "v1"));
@@ -261,11 +262,11 @@ class OciClientTest {
             Descriptor config = right.pushBlob("edge/private", "{}".getBytes(StandardCharsets.UTF_8), CONFIG_TYPE);
             Descriptor layer = right.pushBlob("edge/private", random(10_000, 5), LAYER_TYPE);
             String digest = right.pushManifest("edge/private", "v1", manifest(config, layer, Map.of()),
-                    OciClient.OCI_MANIFEST);
+                    OciReader.OCI_MANIFEST);
             assertEquals(digest, right.resolve("edge/private", "v1"));
             Path target = dir.resolve("layer");
-            right.downloadBlob("edge/private", layer, target, OciClient.Progress.NONE);
-            assertEquals(layer.digest(), OciClient.digest(target));
+            right.downloadBlob("edge/private", layer, target, OciReader.Progress.NONE);
+            assertEquals(layer.digest(), Digest.of(target).toString());
         }
     }
 
@@ -280,7 +281,7 @@ class OciClientTest {
             OciClient trusting = new OciClient(endpoint.withCaFile(pem.certificate()));
             Descriptor config = trusting.pushBlob("edge/tls", "{}".getBytes(StandardCharsets.UTF_8), CONFIG_TYPE);
             String digest = trusting.pushManifest("edge/tls", "v1", manifest(config, config, Map.of()),
-                    OciClient.OCI_MANIFEST);
+                    OciReader.OCI_MANIFEST);
             assertEquals(digest, trusting.resolve("edge/tls", "v1"));
 
             // A CA file with several certificates, the right one second.
@@ -312,7 +313,7 @@ class OciClientTest {
             Descriptor config = publisher.pushBlob(repo, "{}".getBytes(StandardCharsets.UTF_8), CONFIG_TYPE);
             Descriptor layer = publisher.pushBlob(repo, random(50_000, 6), LAYER_TYPE);
             String digest = publisher.pushManifest(repo, "v1", manifest(config, layer, Map.of()),
-                    OciClient.OCI_MANIFEST);
+                    OciReader.OCI_MANIFEST);
             List<String> pushRequests = tokens.requests();
             assertEquals(1, pushRequests.size(), "one token for the whole push: " + pushRequests);
             assertTrue(pushRequests.get(0).startsWith("user:")
@@ -320,8 +321,8 @@ class OciClientTest {
                     && pushRequests.get(0).contains("service=" + TokenServer.SERVICE), pushRequests.get(0));
 
             assertEquals(digest, publisher.resolve(repo, "v1"));
-            publisher.downloadBlob(repo, layer, dir.resolve("layer"), OciClient.Progress.NONE);
-            assertEquals(layer.digest(), OciClient.digest(dir.resolve("layer")));
+            publisher.downloadBlob(repo, layer, dir.resolve("layer"), OciReader.Progress.NONE);
+            assertEquals(layer.digest(), Digest.of(dir.resolve("layer")).toString());
             assertEquals(2, tokens.requests().size(), "one more token, for pull: " + tokens.requests());
 
             RegistryException denied = assertFails(Reason.UNAUTHORIZED,
@@ -359,8 +360,8 @@ class OciClientTest {
     @Test
     void followsBlobRedirectsWithoutSendingCredentialsAlong(@TempDir Path dir) throws Exception {
         byte[] content = random(300_000, 7);
-        String digest = OciClient.digest(content);
-        String expired = OciClient.digest(new byte[] {1});
+        String digest = Digest.of(content).toString();
+        String expired = Digest.of(new byte[] {1}).toString();
         List<String> registryAuth = new CopyOnWriteArrayList<>();
         List<String> storageAuth = new CopyOnWriteArrayList<>();
         HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -392,7 +393,7 @@ class OciClientTest {
             OciClient c = new OciClient(RegistryEndpoint.of("http://127.0.0.1:" + front.getAddress().getPort())
                     .withToken("registry-token").withTimeout(TIMEOUT));
             Descriptor descriptor = new Descriptor(LAYER_TYPE, digest, content.length);
-            c.downloadBlob("edge/redirect", descriptor, dir.resolve("blob"), OciClient.Progress.NONE);
+            c.downloadBlob("edge/redirect", descriptor, dir.resolve("blob"), OciReader.Progress.NONE);
             assertArrayEquals(content, Files.readAllBytes(dir.resolve("blob")));
             assertArrayEquals(content, c.blob("edge/redirect", descriptor, content.length));
             assertEquals(List.of("Bearer registry-token", "Bearer registry-token"), registryAuth);
@@ -413,7 +414,7 @@ class OciClientTest {
             throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("schemaVersion", 2);
-        m.put("mediaType", OciClient.OCI_MANIFEST);
+        m.put("mediaType", OciReader.OCI_MANIFEST);
         m.put("artifactType", ARTIFACT_TYPE);
         m.set("config", descriptor(config, Map.of()));
         m.putArray("layers").add(descriptor(layer, layerAnnotations));

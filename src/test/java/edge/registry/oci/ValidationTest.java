@@ -1,5 +1,6 @@
 package edge.registry.oci;
 
+import edge.digest.Digest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -22,28 +23,28 @@ class ValidationTest {
     @Test
     void repositoryNames() {
         for (String ok : new String[] {"a", "edge/models/yolo", "a.b_c__d-e--f/g0", "x9/y8"}) {
-            assertEquals(ok, OciClient.requireRepository(ok));
+            assertEquals(ok, OciNames.requireRepository(ok));
         }
         for (String bad : new String[] {"", "Edge", "a//b", "/a", "a/", "a..b", "a___b", "-a", "a-", "a b", "a:b",
                 "a".repeat(256)}) {
-            assertThrows(IllegalArgumentException.class, () -> OciClient.requireRepository(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> OciNames.requireRepository(bad), bad);
         }
     }
 
     @Test
     void referencesAndDigests() {
         for (String ok : new String[] {"v1", "latest", "_x", "1.2.3-rc.1", "A".repeat(128), "sha256:" + HEX}) {
-            assertEquals(ok, OciClient.requireReference(ok));
+            assertEquals(ok, OciNames.requireReference(ok));
         }
         for (String bad : new String[] {"", ".v1", "-v1", "A".repeat(129), "v/1", "sha256:" + HEX.toUpperCase(),
                 "sha256:abc"}) {
-            assertThrows(IllegalArgumentException.class, () -> OciClient.requireReference(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> OciNames.requireReference(bad), bad);
         }
         IllegalArgumentException sha512 = assertThrows(IllegalArgumentException.class,
-                () -> OciClient.requireDigest("sha512:" + HEX + HEX));
+                () -> OciNames.requireDigest("sha512:" + HEX + HEX));
         assertTrue(sha512.getMessage().contains("only sha256 digests are supported"), sha512.getMessage());
         assertEquals("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-                OciClient.digest(new byte[0]));
+                Digest.of(new byte[0]).toString());
     }
 
     @Test
