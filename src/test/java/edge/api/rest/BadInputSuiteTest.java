@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,19 @@ class BadInputSuiteTest {
         }
     };
 
+    /** Not protobuf at all (a length prefix that runs past the end): INVALID_ARGUMENT naming this method only. */
+    private static void assertMalformedNamesItsMethod(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method,
+                                                      String otherMethod) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+                channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                new byte[] {0x0a, 0x7f, 0x01}));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getMessage());
+        String description = String.valueOf(e.getStatus().getDescription());
+        assertTrue(description.contains("not a valid message"), description);
+        assertTrue(description.contains(method.getFullMethodName()), method.getFullMethodName() + ": " + description);
+        assertFalse(description.contains(otherMethod), description);
+    }
+
     @Test
     void grpcMessagesWithWrongFieldTypesAreRefused() throws InterruptedException {
         MethodDescriptor<byte[], byte[]> count = DetectionServiceGrpc.getCountMethod().toBuilder(RAW, RAW).build();
@@ -131,6 +145,10 @@ class BadInputSuiteTest {
                     .blockingUnaryCall(channel, count, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
                             new byte[] {0x0a, 0x7f, 0x01}));
             assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode(), garbage.getMessage());
+            // MalformedRequestInterceptor's answer names the method called, so the client knows which .proto to check.
+            assertMalformedNamesItsMethod(channel, count, DetectionServiceGrpc.getDetectMethod().getFullMethodName());
+            MethodDescriptor<byte[], byte[]> detect = DetectionServiceGrpc.getDetectMethod().toBuilder(RAW, RAW).build();
+            assertMalformedNamesItsMethod(channel, detect, DetectionServiceGrpc.getCountMethod().getFullMethodName());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
