@@ -2,6 +2,7 @@ package edge.camera;
 
 import edge.testing.CameraServer;
 import edge.testing.Fixtures;
+import edge.testing.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
@@ -32,7 +33,7 @@ public class CamerasProfile implements QuarkusTestProfile {
             config.put("edge.cameras.folder.cache", "false");
             camera(config, "broken", server.url("/broken").toString());
             camera(config, "garbage", server.url("/garbage").toString());
-            camera(config, "rtsp", "rtsp://127.0.0.1:9/live");
+            camera(config, "rtsp", "rtsp://127.0.0.1:" + Ports.closed() + "/live");
             camera(config, "hanging", server.url("/hang-snapshot").toString());
             camera(config, "stalled", server.url("/hang-mjpeg").toString());
             config.put("edge.cameras.hanging.timeout", "1s");

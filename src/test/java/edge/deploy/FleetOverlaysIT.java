@@ -54,7 +54,7 @@ class FleetOverlaysIT {
 
     @TestFactory
     Stream<DynamicTest> everyPodOfEveryOverlayFollowsItsChannelWithItsSecretsAndMounts() throws Exception {
-        assumeTrue(K3sManifests.kubectl(), "kubectl is not on the PATH: the overlays' pods were not started");
+        K3sManifests.requireKubectl("the overlays' pods were not started");
         assumeTrue(namespacesAvailable(), "needs root with unshare and nsenter (private mount and network "
                 + "namespaces): the overlays' pods were not started here");
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run the integration tests with mvn verify");

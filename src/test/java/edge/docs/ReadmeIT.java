@@ -97,6 +97,7 @@ class ReadmeIT {
         assertEquals(0, parse.status(), block.where() + " is not valid shell: " + parse.output());
         for (String dir : DocBlocks.kustomizations(block.text())) {
             report.add("    kubectl kustomize " + dir + (K3sManifests.kubectl() ? "" : ": NOT checked, kubectl is missing"));
+            K3sManifests.failWithoutKubectlUnderCi(block.where() + ": kubectl kustomize " + dir + " was not checked");
             if (K3sManifests.kubectl()) {
                 Result render = bash(List.of("kubectl", "kustomize", dir), Duration.ofSeconds(60));
                 assertEquals(0, render.status(), block.where() + ": kubectl kustomize " + dir + ": " + render.output());

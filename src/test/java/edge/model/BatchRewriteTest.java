@@ -1,6 +1,11 @@
 package edge.model;
 
+import edge.detect.DetectParams;
+import edge.detect.DetectionResult;
+import edge.detect.Letterbox;
+import edge.detect.ModelContract;
 import edge.detect.Preprocessor;
+import edge.detect.YoloDecoder;
 import edge.image.Frame;
 import edge.image.ImageDecoder;
 import edge.image.ImageLimits;
@@ -12,8 +17,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,6 +48,17 @@ class BatchRewriteTest {
         // Dynamic quantization: the batch shares one activation scale, so the rewrite reports it.
         assertTrue(r.batchChangesResults());
         assertTrue(r.reshapes() > 0);
+        // A real batch of 3 through the rewritten model (its own 320x320 input), against 3 single runs of the original:
+        // the same image three times shares one scale, so the outputs must match to float noise; mixed images may
+        // differ in the scores' last digits, but each image must still count what its single run counts.
+        Comparison same = compare(Fixtures.YOLO11_320, List.of("bus.jpg", "bus.jpg", "bus.jpg"));
+        Comparison mixed = compare(Fixtures.YOLO11_320, IMAGES);
+        System.out.println("yolo11n-int8-320: largest |batched - single| same images " + same.worst() + ", mixed "
+                + mixed.worst() + "; counts batched " + mixed.batched() + ", single " + mixed.singles());
+        assertTrue(same.worst() <= 1e-4, "identical images, difference " + same.worst());
+        assertEquals(same.singles(), same.batched());
+        assertEquals(mixed.singles(), mixed.batched(), "each image of the batch counts what its single run counts");
+        assertFalse(mixed.singles().get(0).isEmpty(), "bus.jpg finds something at 320: " + mixed.singles());
     }
 
     @Test
@@ -81,11 +100,25 @@ class BatchRewriteTest {
                 () -> BatchRewrite.rewrite("not a model at all".getBytes()));
     }
 
+    private static Map<String, Integer> counts(java.nio.FloatBuffer output, ModelContract contract, Letterbox letterbox) {
+        DetectParams params = new DetectParams(0.25f, 0.45f, 300, Set.of());
+        return DetectionResult.countByClass(YoloDecoder.decode(output.duplicate(), contract.anchors(),
+                contract.classNames(), params, letterbox));
+    }
+
     private double batchedVersusSingles(String modelFile) throws Exception {
         return batchedVersusSingles(modelFile, IMAGES);
     }
 
     private double batchedVersusSingles(String modelFile, List<String> images) throws Exception {
+        return compare(modelFile, images).worst();
+    }
+
+    /** The largest output difference, and the counts per image of the batched run and of the single runs. */
+    record Comparison(double worst, List<Map<String, Integer>> batched, List<Map<String, Integer>> singles) {
+    }
+
+    private Comparison compare(String modelFile, List<String> images) throws Exception {
         byte[] original = Files.readAllBytes(Fixtures.model(modelFile));
         Path rewritten = Files.write(dir.resolve("batched-" + modelFile), BatchRewrite.rewrite(original).model());
         ModelLoader loader = new ModelLoader(2);
@@ -94,13 +127,19 @@ class BatchRewriteTest {
         try {
             assertFalse(single.contract().batchDynamic());
             assertTrue(batched.contract().batchDynamic());
-            int floats = 3 * 640 * 640;
+            ModelContract contract = single.contract();
+            int width = contract.inputWidth();
+            int height = contract.inputHeight();
+            int floats = 3 * width * height;
             ByteBuffer batch = ByteBuffer.allocateDirect(images.size() * floats * 4).order(ByteOrder.nativeOrder());
             float[][] singles = new float[images.size()][];
+            Letterbox[] letterboxes = new Letterbox[images.size()];
             ImageDecoder decoder = new ImageDecoder(new ImageLimits(1 << 26, 1 << 26));
             for (int i = 0; i < images.size(); i++) {
                 try (Frame frame = decoder.decode(Fixtures.imageBytes(images.get(i)))) {
-                    ByteBuffer chw = Preprocessor.prepare(frame, 640, 640).chw();
+                    Preprocessor.Prepared prepared = Preprocessor.prepare(frame, width, height);
+                    ByteBuffer chw = prepared.chw();
+                    letterboxes[i] = prepared.letterbox();
                     batch.put(i * floats * 4, chw, 0, floats * 4);
                     singles[i] = single.run(chw, 1).values();
                 }
@@ -108,14 +147,18 @@ class BatchRewriteTest {
             LoadedModel.RawOutput out = batched.run(batch, images.size());
             assertEquals(images.size(), out.batch());
             double worst = 0;
+            List<Map<String, Integer>> batchedCounts = new ArrayList<>();
+            List<Map<String, Integer>> singleCounts = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
                 java.nio.FloatBuffer slice = out.image(i);
                 assertEquals(singles[i].length, slice.remaining());
                 for (int k = 0; k < singles[i].length; k++) {
-                    worst = Math.max(worst, Math.abs(singles[i][k] - slice.get(k)));
+                    worst = Math.max(worst, Math.abs(singles[i][k] - slice.get(slice.position() + k)));
                 }
+                batchedCounts.add(counts(slice, contract, letterboxes[i]));
+                singleCounts.add(counts(java.nio.FloatBuffer.wrap(singles[i]), contract, letterboxes[i]));
             }
-            return worst;
+            return new Comparison(worst, batchedCounts, singleCounts);
         } finally {
             single.retire();
             batched.retire();

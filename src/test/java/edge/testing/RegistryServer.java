@@ -5,8 +5,6 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +20,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A real CNCF Distribution registry (Debian's {@code docker-registry}) as a child process on a free port of
- * 127.0.0.1, with its storage in a temporary directory. Optionally with htpasswd (Basic) or token (Bearer)
+ * 127.0.0.1, with its storage in a temporary directory. The registry itself chooses the port at its first start
+ * (listening on port 0, the port read from its "listening on" log line): no port is picked, closed and then bound,
+ * which another process could take in between; restarts keep that port. Optionally with htpasswd (Basic) or token (Bearer)
  * authentication and TLS. {@link #stop()} and {@link #start()} keep the port and the storage; {@link #close()} also
  * deletes the directory.
  *
@@ -100,7 +102,9 @@ public final class RegistryServer implements AutoCloseable {
     private final Path storage;
     private final Path config;
     private final Path log;
-    private final int port;
+    private final Builder settings;
+    /** 0 until the first start: then the port the registry chose, kept for restarts. */
+    private int port;
     private final Pem tls;
     private final HttpClient probe;
     private Process process;
@@ -116,7 +120,7 @@ public final class RegistryServer implements AutoCloseable {
             this.storage = Files.createDirectories(dir.resolve("storage"));
             this.config = dir.resolve("config.yml");
             this.log = dir.resolve("registry.log");
-            this.port = freePort();
+            this.settings = builder;
             this.tls = builder.tls;
             Files.writeString(config, config(builder));
         } catch (IOException e) {
@@ -175,8 +179,17 @@ public final class RegistryServer implements AutoCloseable {
             throw new IllegalStateException("cannot start docker-registry (" + INSTALL + "): " + e.getMessage(), e);
         }
         Process started = process;
-        reaper = new Thread(started::destroyForcibly, "registry-reaper-" + port);
+        reaper = new Thread(started::destroyForcibly, "registry-reaper-" + dir.getFileName());
         Runtime.getRuntime().addShutdownHook(reaper);
+        if (port == 0) {
+            port = awaitChosenPort();
+            try {
+                Files.writeString(config, config(settings)); // restarts listen on the same port
+            } catch (IOException e) {
+                stop();
+                throw new UncheckedIOException(e);
+            }
+        }
         awaitReady();
     }
 
@@ -220,6 +233,39 @@ public final class RegistryServer implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    /** The port the registry bound, from its log line {@code listening on 127.0.0.1:<port>}. */
+    private int awaitChosenPort() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            if (!process.isAlive()) {
+                String tail = logTail();
+                stop();
+                throw new IllegalStateException("docker-registry exited at start:\n" + tail);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop();
+                throw new IllegalStateException("interrupted while waiting for the registry", e);
+            }
+        }
+        String tail = logTail();
+        stop();
+        throw new IllegalStateException("docker-registry did not log the port it listens on within " + READY_TIMEOUT
+                + ":\n" + tail);
     }
 
     private void awaitReady() {
@@ -372,10 +418,4 @@ public final class RegistryServer implements AutoCloseable {
         return null;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 }

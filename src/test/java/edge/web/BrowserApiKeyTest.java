@@ -1,6 +1,7 @@
 package edge.web;
 
 import edge.testing.Fixtures;
+import edge.testing.Ports;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -50,7 +51,7 @@ class BrowserApiKeyTest {
             return Map.of("edge.api.keys", "other-key," + KEY,
                     "edge.cameras.shelf.url", Path.of(images).toUri().toString(),
                     "edge.cameras.shelf.interval", "1s",
-                    "edge.cameras.rtsp.url", "rtsp://127.0.0.1:9/live",
+                    "edge.cameras.rtsp.url", "rtsp://127.0.0.1:" + Ports.closed() + "/live",
                     "edge.cameras.rtsp.interval", "1s",
                     "edge.cameras.rtsp.max-backoff", "2s");
         }

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The web UI in a real browser: Debian's Chromium driven through its chromedriver (both from apt, never downloaded:
- * the driver service is given the executable, so Selenium Manager does not run). Saves the README's screenshots.
+ * the driver service is given the executable, so Selenium Manager does not run). Takes the README's screenshots
+ * (see {@link #SCREENSHOTS} for where they go).
  */
 @QuarkusTest
 @TestProfile(WithSamples.class)
@@ -48,7 +49,16 @@ class BrowserTest {
 
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    static final Path SCREENSHOTS = Path.of("docs", "screenshots");
+    /**
+     * Where this test and BrowserApiKeyTest write their screenshots: target/screenshots, so that a test run leaves the
+     * work tree as it found it; the README's tracked copies in docs/screenshots only when asked with
+     * {@code -Dedge.screenshots=true}. To refresh the README's screenshots:
+     * <pre>
+     * mvn -B test -Dtest='BrowserTest,BrowserApiKeyTest' -Dedge.screenshots=true
+     * </pre>
+     */
+    static final Path SCREENSHOTS = Boolean.getBoolean("edge.screenshots") ? Path.of("docs", "screenshots")
+            : Path.of("target", "screenshots");
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static ChromeDriver driver;
@@ -149,9 +159,10 @@ class BrowserTest {
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         WebElement picker = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sample")));
         new Select(picker).selectByValue("zidane.jpg");
+        // The server's report, and that it is zidane.jpg's (serverReport never answers empty: "nothing found").
         String expected = serverReport("zidane.jpg", "0.25");
+        assertEquals("person 2, tie 1", expected);
         wait.until(ExpectedConditions.textToBe(By.id("report"), expected));
-        assertFalse(expected.isEmpty());
     }
 
     @Test

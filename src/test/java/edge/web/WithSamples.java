@@ -1,6 +1,7 @@
 package edge.web;
 
 import edge.testing.Fixtures;
+import edge.testing.Ports;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.Map;
@@ -18,7 +19,7 @@ public class WithSamples implements QuarkusTestProfile {
                 "edge.cameras.shelf.url", java.nio.file.Path.of(images).toUri().toString(),
                 "edge.cameras.shelf.interval", "1s",
                 "edge.cameras.shelf.zones.aisle", "0,0.3 0.5,0.3 0.5,1 0,1",
-                "edge.cameras.backdoor.url", "http://127.0.0.1:9/snapshot.jpg",
+                "edge.cameras.backdoor.url", "http://127.0.0.1:" + Ports.closed() + "/snapshot.jpg",
                 "edge.cameras.backdoor.interval", "1s",
                 "edge.cameras.backdoor.timeout", "2s");
     }

@@ -58,7 +58,13 @@ class KServeRestTest {
         List<Number> scores = r.jsonPath().getList("outputs[1].data");
         List<Integer> ids = r.jsonPath().getList("outputs[2].data");
         List<String> labels = r.jsonPath().getList("outputs[3].data");
+        // bus.jpg at conf 0.3: its 4 people and the bus. An empty answer on both sides would compare nothing.
+        assertEquals(5, expected.size(), "detections of /detect: " + expected);
         assertEquals(List.of(expected.size(), 4), r.jsonPath().getList("outputs[0].shape"));
+        assertEquals(4 * expected.size(), boxes.size());
+        assertEquals(expected.size(), scores.size());
+        assertEquals(expected.size(), ids.size());
+        assertEquals(expected.size(), labels.size());
         for (int i = 0; i < expected.size(); i++) {
             Map<String, Object> d = expected.get(i);
             Map<String, Number> box = (Map<String, Number>) d.get("box");

@@ -23,12 +23,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +50,16 @@ class BadInputSuiteTest {
         return BadInputs.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Response r = RestAssured.given().contentType(c.contentType()).body(c.body()).post("/count");
             assertEquals(c.status(), r.statusCode(), c.name() + ": " + r.asString());
-            if (c.status() != 200) {
+            if (c.status() == 200) {
+                // Decoded is not enough: the converted bus picture must count as bus.jpg does (a CMYK JPEG read with
+                // its channels inverted, a 16-bit PNG scaled wrong or an alpha channel fed as a colour all answer 200
+                // with other counts), and the 1x1 image must count nothing rather than something.
+                assertEquals(c.report(), r.jsonPath().getString("report"), c.name() + ": " + r.asString());
+                int total = r.jsonPath().getInt("total");
+                Map<String, Integer> counts = r.jsonPath().getMap("counts", String.class, Integer.class);
+                assertEquals(counts.values().stream().mapToInt(Integer::intValue).sum(), total, c.name() + ": " + r.asString());
+                assertEquals(c.report().isEmpty(), counts.isEmpty(), c.name() + ": " + r.asString());
+            } else {
                 String error = r.jsonPath().getString("error");
                 assertTrue(error != null && error.length() > 10, "a clear message: " + r.asString());
                 if (c.messagePart() != null) {
@@ -57,6 +68,14 @@ class BadInputSuiteTest {
                 assertEquals(c.status(), r.jsonPath().getInt("status"));
             }
         }));
+    }
+
+    @Test
+    void aOneByOneImageIsDetectedAsAOneByOneFrameWithNothingInIt() {
+        byte[] tiny = BadInputs.all().stream().filter(c -> c.name().equals("1x1 image")).findFirst().orElseThrow().body();
+        RestAssured.given().contentType("image/png").body(tiny).post("/detect").then().statusCode(200)
+                .body("image.width", equalTo(1)).body("image.height", equalTo(1))
+                .body("detections.size()", equalTo(0));
     }
 
     @Test
@@ -97,6 +116,19 @@ class BadInputSuiteTest {
         }
     };
 
+    /** Not protobuf at all (a length prefix that runs past the end): INVALID_ARGUMENT naming this method only. */
+    private static void assertMalformedNamesItsMethod(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method,
+                                                      String otherMethod) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+                channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                new byte[] {0x0a, 0x7f, 0x01}));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getMessage());
+        String description = String.valueOf(e.getStatus().getDescription());
+        assertTrue(description.contains("not a valid message"), description);
+        assertTrue(description.contains(method.getFullMethodName()), method.getFullMethodName() + ": " + description);
+        assertFalse(description.contains(otherMethod), description);
+    }
+
     @Test
     void grpcMessagesWithWrongFieldTypesAreRefused() throws InterruptedException {
         MethodDescriptor<byte[], byte[]> count = DetectionServiceGrpc.getCountMethod().toBuilder(RAW, RAW).build();
@@ -113,6 +145,10 @@ class BadInputSuiteTest {
                     .blockingUnaryCall(channel, count, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
                             new byte[] {0x0a, 0x7f, 0x01}));
             assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode(), garbage.getMessage());
+            // MalformedRequestInterceptor's answer names the method called, so the client knows which .proto to check.
+            assertMalformedNamesItsMethod(channel, count, DetectionServiceGrpc.getDetectMethod().getFullMethodName());
+            MethodDescriptor<byte[], byte[]> detect = DetectionServiceGrpc.getDetectMethod().toBuilder(RAW, RAW).build();
+            assertMalformedNamesItsMethod(channel, detect, DetectionServiceGrpc.getCountMethod().getFullMethodName());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

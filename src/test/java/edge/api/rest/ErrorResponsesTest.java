@@ -46,7 +46,7 @@ class ErrorResponsesTest {
     void corruptJpegIs400() {
         byte[] bus = Fixtures.imageBytes("bus.jpg");
         byte[] headerOnly = Arrays.copyOf(bus, 600);
-        assertError(post("image/jpeg", headerOnly), 400, "");
+        assertError(post("image/jpeg", headerOnly), 400, "unreadable image header");
     }
 
     @Test
