@@ -3,7 +3,7 @@ package edge.model;
 import edge.detect.DetectParams;
 import edge.detect.DetectionResult;
 import edge.detect.Letterbox;
-import edge.detect.ModelContract;
+import edge.model.ModelContract;
 import edge.detect.Preprocessor;
 import edge.detect.YoloDecoder;
 import edge.image.Frame;

@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * A unary call whose message cannot be parsed reaches the service with no request at all, and gRPC answers
  * INTERNAL "Half-closed without a request", as if the server were broken. It is the client's message that is:
- * answer INVALID_ARGUMENT naming the message type the method takes.
+ * answer INVALID_ARGUMENT naming the method that could not read its request.
  */
 @GlobalInterceptor
 @ApplicationScoped

@@ -2,6 +2,7 @@ package edge.registry.it;
 
 import edge.registry.ModelStore;
 import edge.registry.oci.OciClient;
+import edge.registry.oci.OciReader;
 import edge.registry.oci.RegistryEndpoint;
 import edge.registry.sign.ModelSigner;
 import edge.testing.Fixtures;
@@ -146,13 +147,13 @@ class RefusedModelsTest {
                 .getBytes(StandardCharsets.UTF_8), "application/vnd.oci.image.config.v1+json");
         var layer = client.pushBlob(RegistryFixture.REPOSITORY, "not really a tar".getBytes(StandardCharsets.UTF_8),
                 "application/vnd.oci.image.layer.v1.tar+gzip");
-        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OciClient.OCI_MANIFEST + "\","
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OciReader.OCI_MANIFEST + "\","
                 + "\"config\":{\"mediaType\":\"" + imageConfig.mediaType() + "\",\"digest\":\"" + imageConfig.digest()
                 + "\",\"size\":" + imageConfig.size() + "},"
                 + "\"layers\":[{\"mediaType\":\"" + layer.mediaType() + "\",\"digest\":\"" + layer.digest()
                 + "\",\"size\":" + layer.size() + "}]}";
         client.pushManifest(RegistryFixture.REPOSITORY, "stable", manifest.getBytes(StandardCharsets.UTF_8),
-                OciClient.OCI_MANIFEST);
+                OciReader.OCI_MANIFEST);
         JsonPath pull = pullNow();
         assertEquals("refused", pull.getString("outcome"), pull.prettify());
         assertEquals("not_a_model", pull.getString("reason"), pull.prettify());
