@@ -6,10 +6,10 @@ import edge.config.ConfigKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +20,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -33,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Renders every overlay in k3s/overlays with {@code kubectl kustomize} (without kubectl: fails under CI=true, is
- * skipped saying so elsewhere)
+ * Renders every overlay in k3s/overlays once with {@code kubectl kustomize} (without kubectl: fails under CI=true, is
+ * skipped saying so elsewhere), then checks one rule per test
  * and checks the rendered objects against the application itself: the probe paths answer on this service (a Quarkus
  * test), the container port is the HTTP port the application listens on (gRPC shares it, so the Service has one port),
  * every key the ConfigMap sets and every EDGE_* variable is a key the service reads (edge-config/KEYS.md, the same
@@ -63,144 +59,235 @@ class K3sManifestsTest {
             .stream().map(label -> "org.opencontainers.image." + label).toList();
 
     private static Properties application;
+    /** Every overlay, rendered once for all the rules below. */
+    private static List<Overlay> overlays;
 
-    @BeforeAll
-    static void readApplicationProperties() throws IOException {
-        application = new Properties();
-        try (var reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
-            application.load(reader);
+    /** One rendered overlay. */
+    private record Overlay(String name, List<JsonNode> objects) {
+        List<Workload> workloads() {
+            return K3sManifests.workloads(objects).stream().map(w -> new Workload(this, w)).toList();
+        }
+
+        JsonNode configMap(String configMapName) {
+            return objects.stream().filter(o -> o.path("kind").asText().equals("ConfigMap")
+                    && o.path("metadata").path("name").asText().equals(configMapName)).findFirst().orElse(null);
         }
     }
 
-    @Test
-    void everyOverlayRendersAndFitsTheApplication() throws IOException {
-        K3sManifests.requireKubectl("the k3s overlays were not rendered or checked");
-        List<Path> overlays;
-        try (Stream<Path> dirs = Files.list(OVERLAYS)) {
-            overlays = dirs.filter(Files::isDirectory).sorted().toList();
-        }
-        assertFalse(overlays.isEmpty(), "no overlays in " + OVERLAYS);
-        assertAll(overlays.stream().map(overlay -> () -> check(overlay, K3sManifests.render(overlay))));
-    }
-
-    private static void check(Path overlay, List<JsonNode> objects) {
-        String where = overlay.getFileName() + ": ";
-        List<JsonNode> workloads = objects.stream()
-                .filter(o -> Set.of("DaemonSet", "Deployment").contains(o.path("kind").asText())).toList();
-        assertFalse(workloads.isEmpty(), where + "no DaemonSet or Deployment");
-        Map<String, JsonNode> configMaps = new HashMap<>();
-        objects.stream().filter(o -> o.path("kind").asText().equals("ConfigMap"))
-                .forEach(o -> configMaps.put(o.path("metadata").path("name").asText(), o));
-        for (JsonNode object : objects) {
-            if (!object.path("kind").asText().equals("Namespace")) {
-                assertEquals("edge-vision", object.path("metadata").path("namespace").asText(),
-                        where + object.path("kind").asText() + " " + object.path("metadata").path("name").asText());
-            }
+    /** A DaemonSet or Deployment of an overlay, with the parts of its pod the rules read. */
+    private record Workload(Overlay overlay, JsonNode object) {
+        String name() {
+            return overlay.name() + ": " + object.path("kind").asText() + " " + object.path("metadata").path("name").asText();
         }
 
-        labels(overlay, objects, workloads);
+        JsonNode pod() {
+            return object.path("spec").path("template");
+        }
 
-        int appPort = Integer.parseInt(application.getProperty("quarkus.http.port"));
-        assertEquals("false", application.getProperty("quarkus.grpc.server.use-separate-server"),
-                "gRPC must share the HTTP port for a one-port Service");
-        JsonNode service = objects.stream().filter(o -> o.path("kind").asText().equals("Service")).findFirst()
-                .orElseThrow(() -> new AssertionError(where + "no Service"));
-        assertEquals(1, service.path("spec").path("ports").size(), where + "one Service port for REST and gRPC");
-        assertEquals("http", service.path("spec").path("ports").get(0).path("targetPort").asText());
+        JsonNode spec() {
+            return pod().path("spec");
+        }
 
-        for (JsonNode workload : workloads) {
-            String name = where + workload.path("kind").asText() + " " + workload.path("metadata").path("name").asText();
-            JsonNode pod = workload.path("spec").path("template");
-            JsonNode spec = pod.path("spec");
+        JsonNode container() {
+            return single(spec().path("containers"), "edge-detector", name());
+        }
 
-            // Rolling updates take at most one box (or a share of the fleet) down at a time.
-            JsonNode rolling = workload.path("kind").asText().equals("DaemonSet")
-                    ? workload.path("spec").path("updateStrategy").path("rollingUpdate")
-                    : workload.path("spec").path("strategy").path("rollingUpdate");
-            assertFalse(rolling.path("maxUnavailable").isMissingNode(), name + " has no maxUnavailable");
-
-            // Prometheus finds the metrics where the application serves them.
-            JsonNode annotations = pod.path("metadata").path("annotations");
-            assertEquals("true", annotations.path("prometheus.io/scrape").asText(), name);
-            assertEquals(String.valueOf(appPort), annotations.path("prometheus.io/port").asText(), name);
-            assertEquals(application.getProperty("quarkus.micrometer.export.prometheus.path"),
-                    annotations.path("prometheus.io/path").asText(), name);
-            assertEquals(200, given().get(annotations.path("prometheus.io/path").asText()).statusCode());
-
-            assertTrue(spec.path("securityContext").path("runAsNonRoot").asBoolean(), name + " pod runAsNonRoot");
-            JsonNode container = single(spec.path("containers"), "edge-detector", name);
-            JsonNode security = container.path("securityContext");
-            assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), name + " readOnlyRootFilesystem");
-            assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), name + " allowPrivilegeEscalation");
-            assertEquals("ALL", security.path("capabilities").path("drop").path(0).asText(), name + " drops ALL");
-            assertTrue(!security.has("runAsNonRoot") || security.path("runAsNonRoot").asBoolean(), name);
-            for (JsonNode init : spec.path("initContainers")) {
-                JsonNode initSecurity = init.path("securityContext");
-                assertTrue(initSecurity.path("readOnlyRootFilesystem").asBoolean(), name + " init read-only");
-                assertEquals("ALL", initSecurity.path("capabilities").path("drop").path(0).asText(), name);
-                assertTrue(initSecurity.path("capabilities").path("add").size() <= 1, name + " init adds one capability");
-                resources(init, name + " init " + init.path("name").asText());
-            }
-            resources(container, name);
-
-            // The port the probes and the Service use is the port the application listens on.
-            JsonNode port = single(container.path("ports"), "http", name);
-            assertEquals(appPort, port.path("containerPort").asInt(), name + " container port");
-            for (String probe : new String[] {"startupProbe", "readinessProbe", "livenessProbe"}) {
-                JsonNode get = container.path(probe).path("httpGet");
-                assertEquals("http", get.path("port").asText(), name + " " + probe + " port");
-                String path = get.path("path").asText();
-                assertTrue(path.startsWith("/q/health/"), name + " " + probe + " " + path);
-                // The path exists in the application and answers UP (this test's service has a model loaded).
-                given().get(path).then().statusCode(200);
-                assertTrue(container.path(probe).path("periodSeconds").asInt() > 0, name + " " + probe);
-            }
-
-            // Volumes: the ConfigMap holds the profile the service loads; the model store is writable.
+        Map<String, JsonNode> volumes() {
             Map<String, JsonNode> volumes = new HashMap<>();
-            spec.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+            spec().path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+            return volumes;
+        }
+
+        Map<String, JsonNode> mounts() {
             Map<String, JsonNode> mounts = new HashMap<>();
-            container.path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(), m));
+            container().path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(), m));
+            return mounts;
+        }
+
+        Map<String, String> env() {
             Map<String, String> env = new HashMap<>();
-            for (JsonNode variable : container.path("env")) {
-                String variableName = variable.path("name").asText();
-                assertTrue(OTHER_ENV.contains(variableName) || ConfigKeys.knowsEnv(variableName),
-                        name + " sets " + variableName + ", which sets no key the service reads");
-                env.put(variableName, variable.path("value").asText());
-            }
-            String locations = env.get("QUARKUS_CONFIG_LOCATIONS");
-            assertNotNull(locations, name + " loads no site profile");
-            Properties profile = null;
-            for (JsonNode volume : volumes.values()) {
+            container().path("env").forEach(v -> env.put(v.path("name").asText(), v.path("value").asText()));
+            return env;
+        }
+
+        /** The site profile the pod loads: the mounted ConfigMap file QUARKUS_CONFIG_LOCATIONS names. */
+        Properties profile() {
+            String locations = env().get("QUARKUS_CONFIG_LOCATIONS");
+            assertNotNull(locations, name() + " loads no site profile");
+            Map<String, JsonNode> mounts = mounts();
+            for (JsonNode volume : volumes().values()) {
                 if (volume.has("configMap")) {
-                    JsonNode configMap = configMaps.get(volume.path("configMap").path("name").asText());
-                    assertNotNull(configMap, name + " mounts a ConfigMap the overlay does not define: " + volume);
+                    JsonNode configMap = overlay.configMap(volume.path("configMap").path("name").asText());
+                    assertNotNull(configMap, name() + " mounts a ConfigMap the overlay does not define: " + volume);
                     String mountPath = mounts.get(volume.path("name").asText()).path("mountPath").asText();
                     var files = configMap.path("data").fields();
                     while (files.hasNext()) {
                         var file = files.next();
                         if (locations.equals(mountPath + "/" + file.getKey())) {
-                            profile = properties(file.getValue().asText());
+                            return properties(file.getValue().asText());
                         }
                     }
                 }
             }
-            assertNotNull(profile, name + ": QUARKUS_CONFIG_LOCATIONS=" + locations + " is no mounted ConfigMap file");
-            for (String key : profile.stringPropertyNames()) {
-                assertTrue(ConfigKeys.knows(key), name + ": the ConfigMap sets " + key
+            throw new AssertionError(name() + ": QUARKUS_CONFIG_LOCATIONS=" + locations + " is no mounted ConfigMap file");
+        }
+    }
+
+    @BeforeAll
+    static void readApplicationAndRenderOverlays() throws IOException, InterruptedException {
+        application = new Properties();
+        try (var reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            application.load(reader);
+        }
+        K3sManifests.requireKubectl("the k3s overlays were not rendered or checked");
+        List<Overlay> rendered = new ArrayList<>();
+        for (Path overlay : K3sManifests.overlays(OVERLAYS)) {
+            rendered.add(new Overlay(overlay.getFileName().toString(), K3sManifests.render(overlay)));
+        }
+        assertFalse(rendered.isEmpty(), "no overlays in " + OVERLAYS);
+        overlays = rendered;
+    }
+
+    /** Runs a rule on every workload of every overlay and reports every one that breaks it. */
+    private static void everyWorkload(ThrowingConsumer<Workload> rule) {
+        List<Workload> workloads = overlays.stream().flatMap(o -> o.workloads().stream()).toList();
+        assertAll(overlays.stream().map(o -> () -> assertFalse(o.workloads().isEmpty(),
+                o.name() + ": no DaemonSet or Deployment")));
+        assertAll(workloads.stream().map(w -> () -> rule.accept(w)));
+    }
+
+    @Test
+    void everyObjectIsInTheNamespace() {
+        assertAll(overlays.stream().flatMap(o -> o.objects().stream()
+                .filter(object -> !object.path("kind").asText().equals("Namespace"))
+                .map(object -> () -> assertEquals("edge-vision", object.path("metadata").path("namespace").asText(),
+                        o.name() + ": " + object.path("kind").asText() + " "
+                                + object.path("metadata").path("name").asText()))));
+    }
+
+    @Test
+    void everyObjectCarriesTheRecommendedLabelsAndSelectorsStayStable() {
+        assertAll(overlays.stream().map(o -> () -> labels(o)));
+    }
+
+    /** gRPC shares the HTTP port, so the Service has one port and it is the container's http port. */
+    @Test
+    void oneServicePortForRestAndGrpc() {
+        assertEquals("false", application.getProperty("quarkus.grpc.server.use-separate-server"),
+                "gRPC must share the HTTP port for a one-port Service");
+        assertAll(overlays.stream().map(o -> () -> {
+            JsonNode service = o.objects().stream().filter(x -> x.path("kind").asText().equals("Service")).findFirst()
+                    .orElseThrow(() -> new AssertionError(o.name() + ": no Service"));
+            assertEquals(1, service.path("spec").path("ports").size(), o.name() + ": one Service port");
+            assertEquals("http", service.path("spec").path("ports").get(0).path("targetPort").asText(), o.name());
+        }));
+    }
+
+    /** Rolling updates take at most one box (or a share of the fleet) down at a time. */
+    @Test
+    void rollingUpdatesKeepMostOfTheFleetUp() {
+        everyWorkload(w -> {
+            JsonNode rolling = w.object().path("kind").asText().equals("DaemonSet")
+                    ? w.object().path("spec").path("updateStrategy").path("rollingUpdate")
+                    : w.object().path("spec").path("strategy").path("rollingUpdate");
+            assertFalse(rolling.path("maxUnavailable").isMissingNode(), w.name() + " has no maxUnavailable");
+        });
+    }
+
+    /** Prometheus finds the metrics where the application serves them. */
+    @Test
+    void prometheusScrapesWhereTheApplicationServesMetrics() {
+        everyWorkload(w -> {
+            JsonNode annotations = w.pod().path("metadata").path("annotations");
+            assertEquals("true", annotations.path("prometheus.io/scrape").asText(), w.name());
+            assertEquals(application.getProperty("quarkus.http.port"), annotations.path("prometheus.io/port").asText(),
+                    w.name());
+            assertEquals(application.getProperty("quarkus.micrometer.export.prometheus.path"),
+                    annotations.path("prometheus.io/path").asText(), w.name());
+            assertEquals(200, given().get(annotations.path("prometheus.io/path").asText()).statusCode());
+        });
+    }
+
+    @Test
+    void podsRunAsNonRootWithAReadOnlyRootAndNoCapabilities() {
+        everyWorkload(w -> {
+            assertTrue(w.spec().path("securityContext").path("runAsNonRoot").asBoolean(), w.name() + " runAsNonRoot");
+            JsonNode security = w.container().path("securityContext");
+            assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), w.name() + " readOnlyRootFilesystem");
+            assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), w.name() + " privilege escalation");
+            assertEquals("ALL", security.path("capabilities").path("drop").path(0).asText(), w.name() + " drops ALL");
+            assertTrue(!security.has("runAsNonRoot") || security.path("runAsNonRoot").asBoolean(), w.name());
+            for (JsonNode init : w.spec().path("initContainers")) {
+                JsonNode initSecurity = init.path("securityContext");
+                assertTrue(initSecurity.path("readOnlyRootFilesystem").asBoolean(), w.name() + " init read-only");
+                assertEquals("ALL", initSecurity.path("capabilities").path("drop").path(0).asText(), w.name());
+                assertTrue(initSecurity.path("capabilities").path("add").size() <= 1,
+                        w.name() + " init adds at most one capability");
+            }
+        });
+    }
+
+    @Test
+    void everyContainerHasMemoryAndCpuResources() {
+        everyWorkload(w -> {
+            resources(w.container(), w.name());
+            for (JsonNode init : w.spec().path("initContainers")) {
+                resources(init, w.name() + " init " + init.path("name").asText());
+            }
+        });
+    }
+
+    /** The port the probes and the Service use is the port the application listens on, and the probes answer UP. */
+    @Test
+    void probesUseTheApplicationsPortAndPathsThatAnswer() {
+        everyWorkload(w -> {
+            JsonNode container = w.container();
+            JsonNode port = single(container.path("ports"), "http", w.name());
+            assertEquals(Integer.parseInt(application.getProperty("quarkus.http.port")),
+                    port.path("containerPort").asInt(), w.name() + " container port");
+            for (String probe : new String[] {"startupProbe", "readinessProbe", "livenessProbe"}) {
+                JsonNode get = container.path(probe).path("httpGet");
+                assertEquals("http", get.path("port").asText(), w.name() + " " + probe + " port");
+                String path = get.path("path").asText();
+                assertTrue(path.startsWith("/q/health/"), w.name() + " " + probe + " " + path);
+                // The path exists in the application and answers UP (this test's service has a model loaded).
+                given().get(path).then().statusCode(200);
+                assertTrue(container.path(probe).path("periodSeconds").asInt() > 0, w.name() + " " + probe);
+            }
+        });
+    }
+
+    /** Every EDGE_* variable and every key of the mounted profile is one the service reads (edge-config/KEYS.md). */
+    @Test
+    void theEnvironmentAndTheProfileSetOnlyKeysTheServiceReads() {
+        everyWorkload(w -> {
+            for (String variable : w.env().keySet()) {
+                assertTrue(OTHER_ENV.contains(variable) || ConfigKeys.knowsEnv(variable),
+                        w.name() + " sets " + variable + ", which sets no key the service reads");
+            }
+            for (String key : w.profile().stringPropertyNames()) {
+                assertTrue(ConfigKeys.knows(key), w.name() + ": the ConfigMap sets " + key
                         + ", which the service does not read (edge-config/KEYS.md)");
             }
-            String store = profile.getProperty("edge.model.store");
-            assertNotNull(store, name + ": the profile has no model store");
+        });
+    }
+
+    /** A read-only root still has a writable model store (the one the profile names) and /tmp. */
+    @Test
+    void theModelStoreAndTmpAreWritableMounts() {
+        everyWorkload(w -> {
+            Map<String, JsonNode> mounts = w.mounts();
+            String store = w.profile().getProperty("edge.model.store");
+            assertNotNull(store, w.name() + ": the profile has no model store");
             JsonNode storeMount = mounts.values().stream().filter(m -> m.path("mountPath").asText().equals(store))
-                    .findFirst().orElseThrow(() -> new AssertionError(name + ": nothing is mounted at " + store));
-            assertFalse(storeMount.path("readOnly").asBoolean(false), name + ": the model store must be writable");
+                    .findFirst().orElseThrow(() -> new AssertionError(w.name() + ": nothing is mounted at " + store));
+            assertFalse(storeMount.path("readOnly").asBoolean(false), w.name() + ": the model store must be writable");
             assertTrue(mounts.values().stream().anyMatch(m -> m.path("mountPath").asText().equals("/tmp")),
-                    name + ": a read-only root needs a writable /tmp");
+                    w.name() + ": a read-only root needs a writable /tmp");
             for (JsonNode mount : mounts.values()) {
-                assertTrue(volumes.containsKey(mount.path("name").asText()), name + " mounts an unknown volume");
+                assertTrue(w.volumes().containsKey(mount.path("name").asText()), w.name() + " mounts an unknown volume");
             }
-        }
+        });
     }
 
     /**
@@ -208,27 +295,27 @@ class K3sManifestsTest {
      * pod template, the same values throughout the overlay, version = the image tag; selectors only on labels that
      * never change (a DaemonSet's selector is immutable: a version in it would make the next release's apply fail).
      */
-    private static void labels(Path overlay, List<JsonNode> objects, List<JsonNode> workloads) {
-        String where = overlay.getFileName() + ": ";
+    private static void labels(Overlay overlay) {
+        String where = overlay.name() + ": ";
         Map<String, String> expected = new TreeMap<>();
-        for (JsonNode object : objects) {
+        for (JsonNode object : overlay.objects()) {
             String name = where + object.path("kind").asText() + " " + object.path("metadata").path("name").asText();
             recommendedLabels(object.path("metadata").path("labels"), expected, name);
         }
         assertEquals("edge-detector", expected.get("app.kubernetes.io/name"), where + "app.kubernetes.io/name");
         assertEquals("edge-vision", expected.get("app.kubernetes.io/part-of"), where + "app.kubernetes.io/part-of");
         assertEquals("kustomize", expected.get("app.kubernetes.io/managed-by"), where + "app.kubernetes.io/managed-by");
-        for (JsonNode workload : workloads) {
-            String name = where + workload.path("kind").asText() + " " + workload.path("metadata").path("name").asText();
-            JsonNode pod = workload.path("spec").path("template");
+        for (Workload workload : overlay.workloads()) {
+            String name = workload.name();
+            JsonNode pod = workload.pod();
             recommendedLabels(pod.path("metadata").path("labels"), expected, name + " pod template");
-            String image = single(pod.path("spec").path("containers"), "edge-detector", name).path("image").asText();
+            String image = workload.container().path("image").asText();
             assertEquals(image.substring(image.lastIndexOf(':') + 1), expected.get("app.kubernetes.io/version"),
                     name + ": app.kubernetes.io/version is the image tag (" + image + ")");
-            for (JsonNode init : pod.path("spec").path("initContainers")) {
+            for (JsonNode init : workload.spec().path("initContainers")) {
                 assertEquals(image, init.path("image").asText(), name + " init " + init.path("name").asText());
             }
-            JsonNode selector = workload.path("spec").path("selector");
+            JsonNode selector = workload.object().path("spec").path("selector");
             assertEquals(Set.of("matchLabels"), fieldNames(selector), name + " selects by matchLabels only");
             Set<String> selected = fieldNames(selector.path("matchLabels"));
             assertTrue(selected.contains("app.kubernetes.io/name") && SELECTOR_LABELS.containsAll(selected),
@@ -290,59 +377,6 @@ class K3sManifestsTest {
             assertEquals("edge-detector", dockerfile.labels().get("org.opencontainers.image.title"), file + " title");
             assertEquals(tag, dockerfile.labels().get("org.opencontainers.image.version"),
                     file + ": org.opencontainers.image.version is the tag in " + RELEASE);
-        }
-    }
-
-    /** The parts of a Dockerfile the test reads: the last USER of the final stage and the LABELs, ARG defaults filled in. */
-    private record Dockerfile(String uid, String gid, Map<String, String> labels) {
-
-        private static final Pattern LABEL = Pattern.compile("([A-Za-z0-9._/-]+)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+)");
-        private static final Pattern ARG_REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}|\\$([A-Za-z0-9_]+)");
-
-        static Dockerfile read(Path file) throws IOException {
-            // Instructions: comments dropped, continuation lines joined.
-            String text = Files.readString(file).replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n", " ");
-            Map<String, String> args = new HashMap<>();
-            Map<String, String> labels = new HashMap<>();
-            String user = null;
-            for (String line : text.split("\n")) {
-                String[] instruction = line.strip().split("\\s+", 2);
-                if (instruction.length < 2) {
-                    continue;
-                }
-                switch (instruction[0].toUpperCase()) {
-                    case "FROM" -> {
-                        labels.clear();
-                        user = null;
-                    }
-                    case "ARG" -> {
-                        String[] arg = instruction[1].split("=", 2);
-                        args.put(arg[0], arg.length > 1 ? arg[1].replaceAll("^\"|\"$", "") : "");
-                    }
-                    case "LABEL" -> {
-                        Matcher label = LABEL.matcher(instruction[1]);
-                        while (label.find()) {
-                            String value = label.group(3) != null ? label.group(3) : label.group(2);
-                            labels.put(label.group(1), substitute(value, args));
-                        }
-                    }
-                    case "USER" -> user = substitute(instruction[1].strip(), args);
-                    default -> { }
-                }
-            }
-            assertNotNull(user, file + " declares no USER: the image would run as root");
-            String[] ids = user.split(":", 2);
-            return new Dockerfile(ids[0], ids.length > 1 ? ids[1] : "", labels);
-        }
-
-        private static String substitute(String value, Map<String, String> args) {
-            Matcher reference = ARG_REFERENCE.matcher(value);
-            StringBuilder out = new StringBuilder();
-            while (reference.find()) {
-                String name = reference.group(1) != null ? reference.group(1) : reference.group(2);
-                reference.appendReplacement(out, Matcher.quoteReplacement(args.getOrDefault(name, reference.group())));
-            }
-            return reference.appendTail(out).toString();
         }
     }
 
